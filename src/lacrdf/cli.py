@@ -1,0 +1,223 @@
+"""The ``lacrdf`` command: click wiring over the library API. Exit codes: 0 ok or conforms,
+1 validation found violations, 2 bad input or usage, 3 a remote endpoint or store failed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import pipeline
+from .config import Namespaces, find_project
+from .errors import LacrdfError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CODES = """Exit codes: 0 ok (data conforms), 1 SHACL violations at or above --fail-on,
+2 bad input (record error, unreadable file, bad option), 3 remote endpoint or store failure."""
+
+
+def handle_errors(func: F) -> F:
+    """Turn lacrdf errors into their one-line messages and exit codes; no tracebacks."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LacrdfError as exc:
+            click.echo(exc.render(), err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(help=f"lacrdf: the LAC diplomatic-relations knowledge graph toolkit.\n\n{EXIT_CODES}")
+@click.version_option(package_name="lacrdf")
+def main() -> None:
+    pass
+
+
+data_option = click.option("--data", "data", type=click.Path(exists=True, path_type=Path), multiple=True,
+                           help="Record files or folders to use instead of the project's data/ (repeatable).")
+base_option = click.option("--base", default=None, help="Base IRI for terms, resources and graphs "
+                           "(default https://w3id.org/lacrdf/).")
+
+
+@main.command()
+@data_option
+@base_option
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder (default dist/).")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Lowest severity that stops the build.")
+@handle_errors
+def build(data: tuple[Path, ...], base: str | None, out: Path | None, fail_on: str) -> None:
+    """Load, convert, validate and write dist/ (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads).
+
+    Nothing is written unless the data conforms.
+
+    Example: lacrdf build --out dist
+    """
+    from .reports import render_report
+
+    paths = find_project()
+    result = pipeline.build(paths, data or None, base, out, threshold=fail_on)
+    if not result.report.conforms(fail_on):
+        click.echo(render_report(result.report, "text", fail_on), nl=False)
+        click.echo("build stopped: the data does not conform; nothing was written", err=True)
+        sys.exit(1)
+    counts = result.report.counts()
+    for path in result.written:
+        click.echo(f"wrote {_rel(path, paths.root)}")
+    click.echo(f"{len(result.dataset.quads)} quads in {len(result.dataset.graphs)} graphs; "
+               f"{counts['violation']} violations, {counts['warning']} warnings, {counts['info']} infos")
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@base_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle", "junit", "github"]),
+              default="text", show_default=True, help="Report format.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Lowest severity that makes the exit code 1.")
+@handle_errors
+def validate(files: tuple[Path, ...], base: str | None, fmt: str, fail_on: str) -> None:
+    """Validate records against the SHACL shapes and report each result at its YAML file and line.
+
+    FILES are record files or folders, checked together with the project's data/actors/ (default: data/).
+
+    Example: lacrdf validate data/sources/belgium-fps-lac.yaml
+    """
+    from .errors import InputError
+    from .reports import render_report
+
+    paths = find_project()
+    data: list[Path] | None = None
+    if files:
+        for f in files:
+            if not f.exists():
+                raise InputError(f"{f}: no such file or folder")
+        data = sorted({paths.data / "actors", *files})
+    ds = pipeline.make_dataset(paths, data, base)
+    report = pipeline.validate(ds, paths)
+    click.echo(render_report(report, fmt, fail_on), nl=False)
+    sys.exit(0 if report.conforms(fail_on) else 1)
+
+
+@main.command("queries")
+@handle_errors
+def list_queries_cmd() -> None:
+    """List the stored queries with their parameters.
+
+    Example: lacrdf queries
+    """
+    from .queries import list_queries
+
+    for q in list_queries(find_project().queries_dir):
+        click.echo(f"{q.name}: {q.title}")
+        click.echo(f"    {q.description}")
+        for p in q.params:
+            default = f" (default: {p.default})" if p.default else ""
+            click.echo(f"    --param {p.name}=<{p.type}>  {p.description}{default}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True)
+@click.option("--endpoint", default=None, help="Run against this SPARQL 1.1 endpoint instead of the local build.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
+@data_option
+@base_option
+@handle_errors
+def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float,
+          data: tuple[Path, ...], base: str | None) -> None:
+    """Run a stored query on the built graph (or on a remote endpoint).
+
+    Example: lacrdf query missions-by-host --param sending=BE
+    """
+    from . import queries as q
+
+    paths = find_project()
+    ns = Namespaces(base) if base else Namespaces()
+    stored = q.get_query(paths.queries_dir, name)
+    project = pipeline.load_records(paths, data or None)
+    from .kinds.base import Context
+
+    ctx = Context(ns, project.actors, project.facts)
+    resolver = lambda actor_id: ctx.actor(actor_id).value if actor_id in project.actors else None  # noqa: E731
+    text = q.bind(stored, q.parse_params(params), ns, resolver)
+    if endpoint:
+        from .remote import run_remote
+
+        results = run_remote(endpoint, text, timeout)
+    else:
+        from .dataset import build_dataset, load_ontology
+
+        ds = build_dataset(project, ns, load_ontology(paths.ontology_dir, ns))
+        results = q.run_local(ds.store, text)
+    click.echo(q.render(results, fmt, ns.prefixes()), nl=False)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml", "trig", "nq"]), required=True)
+@click.option("--output", type=click.Path(path_type=Path), required=True, help="File to write (atomically).")
+@data_option
+@base_option
+@handle_errors
+def export(fmt: str, output: Path, data: tuple[Path, ...], base: str | None) -> None:
+    """Write the graph in one format (the data is validated first; nothing is written if it fails).
+
+    Example: lacrdf export --format ttl --output dist/lacrdf.ttl
+    """
+    from .export import export as do_export
+    from .reports import render_report
+
+    paths = find_project()
+    ds = pipeline.make_dataset(paths, data or None, base)
+    report = pipeline.validate(ds, paths)
+    if not report.conforms():
+        click.echo(render_report(report, "text", "violation"), nl=False)
+        sys.exit(1)
+    do_export(ds, fmt, output)
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@handle_errors
+def stats(data: tuple[Path, ...], fmt: str) -> None:
+    """Count facts, actors and triples per source document.
+
+    Example: lacrdf stats
+    """
+    from .stats import compute_stats, render_stats
+
+    paths = find_project()
+    project = pipeline.load_records(paths, data or None)
+    ds = pipeline.make_dataset(paths, data or None)
+    rows = compute_stats(project, ds)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=1))
+    else:
+        click.echo(render_stats(rows), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

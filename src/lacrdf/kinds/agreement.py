@@ -1,0 +1,58 @@
+"""Agreements and outcome documents: FTAs, memoranda, treaties, road maps, visa and swap agreements,
+declarations and action plans, with parties, dates and status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from ..records import ActorRef, FactRecord
+from ..values import PartialDate
+from . import Kind
+from .base import Context, Emit, Out
+
+AgreementType = Literal[
+    "free-trade-agreement", "memorandum-of-understanding", "treaty", "road-map", "visa-agreement",
+    "currency-swap", "intergovernmental-agreement", "cooperation-agreement", "cooperation-document",
+    "declaration", "action-plan", "joint-statement", "plan",
+]
+Status = Literal["signed", "in-force", "renewed", "in-operation", "adopted", "issued", "under-discussion"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AgreementRecord(FactRecord):
+    KIND: ClassVar[str] = "agreement"
+    SEGMENT: ClassVar[str] = "agreement"
+    agreement_type: AgreementType
+    title: str
+    parties: tuple[ActorRef, ...] = ()
+    date: PartialDate | None = None
+    status: Status | None = None
+    topic: str | None = None
+    period_start: PartialDate | None = None
+    period_end: PartialDate | None = None
+
+
+def convert(rec: AgreementRecord, ctx: Context) -> Iterable[Emit]:
+    out = Out(ctx, ctx.fact(rec.id))
+    lac = ctx.lac
+    out.label(rec.title, "title")
+    out.concept(lac.agreementType, "agreement-type", rec.agreement_type, "agreement_type")
+    out.refs(lac.party, rec.parties, "parties")
+    out.date(lac.dateSigned if rec.status in (None, "signed") else lac.date, rec.date, "date")
+    out.concept(lac.status, "status", rec.status, "status")
+    out.text(lac.topic, rec.topic, "topic")
+    out.date(lac.periodStart, rec.period_start, "period_start")
+    out.date(lac.periodEnd, rec.period_end, "period_end")
+    return out.items
+
+
+def check(rec: AgreementRecord) -> tuple[str, str] | None:
+    if rec.period_start and rec.period_end and rec.period_end < rec.period_start:
+        return "period_end", "period_end is before period_start"
+    return None
+
+
+KIND = Kind("agreement", AgreementRecord, convert, lambda r: "Agreement",
+            "an agreement, treaty, memorandum or outcome document", check)  # type: ignore[arg-type]

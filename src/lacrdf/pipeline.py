@@ -1,0 +1,65 @@
+"""The library API behind the CLI: load records, build the dataset, validate, write dist/.
+Everything the CLI does is one call here (``from lacrdf import build``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Namespaces, ProjectPaths, find_project
+from .dataset import Dataset, build_dataset, load_ontology
+from .errors import RecordErrors
+from .export import BUILD_FORMATS, write_dist
+from .records import Project, load_project
+from .sources import check_against_texts
+from .validate import ValidationReport, load_shapes, shapes_files, validate_dataset
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    dataset: Dataset
+    report: ValidationReport
+    written: tuple[Path, ...]
+
+
+def load_records(paths: ProjectPaths, data: Sequence[Path] | None = None) -> Project:
+    """Load and check the records (default: the project's data/); texts are checked when present."""
+    project = load_project(list(data) if data else [paths.data], root=paths.root)
+    if paths.seeds.is_dir():
+        errors = check_against_texts(project, paths.seeds)
+        if errors:
+            raise RecordErrors(errors)
+    return project
+
+
+def make_dataset(paths: ProjectPaths, data: Sequence[Path] | None = None, base: str | None = None) -> Dataset:
+    ns = Namespaces(base) if base else Namespaces()
+    project = load_records(paths, data)
+    return build_dataset(project, ns, load_ontology(paths.ontology_dir, ns))
+
+
+def validate(dataset: Dataset, paths: ProjectPaths) -> ValidationReport:
+    files = shapes_files(paths.shapes_dir)
+    return validate_dataset(dataset, load_shapes(files), [str(f.relative_to(paths.root)) for f in files])
+
+
+def build(paths: ProjectPaths | None = None, data: Sequence[Path] | None = None, base: str | None = None,
+          out: Path | None = None, formats: Sequence[str] = BUILD_FORMATS, threshold: str = "violation",
+          write: bool = True) -> BuildResult:
+    """Load, convert, validate and (if the data conforms at ``threshold``) write dist/."""
+    paths = paths or find_project()
+    ds = make_dataset(paths, data, base)
+    report = validate(ds, paths)
+    written: tuple[Path, ...] = ()
+    if write and report.conforms(threshold):
+        onto = _ontology_turtle(ds)
+        written = tuple(write_dist(ds, out or paths.dist, formats, {"ontology.ttl": onto}))
+    return BuildResult(ds, report, written)
+
+
+def _ontology_turtle(ds: Dataset) -> bytes:
+    import pyoxigraph as ox
+
+    triples = sorted({q.triple for q in ds.quads if q.graph_name == ds.ontology_graph}, key=str)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=ds.ns.prefixes())

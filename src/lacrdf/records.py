@@ -1,0 +1,475 @@
+"""Typed records and the loader that turns located YAML into them.
+
+A record kind is a frozen dataclass; its field annotations say how each YAML value is parsed (see
+``_parse_value``) and its field metadata adds constraints (allowed actor types, minimums). The loader
+checks everything (syntax, types, references between records) before any triple is made and reports
+every problem with file, line, column and field."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal, NewType, TypeVar, get_args, get_origin, get_type_hints
+
+from . import values
+from .errors import RecordError, RecordErrors
+from .values import PartialDate
+from .yamlsrc import LocDict, LocList, LocStr, LocValue, load_yaml
+
+ActorRef = NewType("ActorRef", str)
+"""The id of an actor record (a state's ISO alpha-2 code, or a slug)."""
+FactRef = NewType("FactRef", str)
+"""The id of a fact record."""
+Ref = NewType("Ref", str)
+"""The id of an actor or of a fact."""
+Iri = NewType("Iri", str)
+Sha256 = NewType("Sha256", str)
+WikidataId = NewType("WikidataId", str)
+LangTag = NewType("LangTag", str)
+Labels = Mapping[str, str]
+Aliases = Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Origin:
+    """Where a record (or one of its fields) was written."""
+
+    file: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Record:
+    """Fields every record has: its id and where it was written."""
+
+    id: str
+    origin: Origin = field(compare=False)
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def field_origin(self, name: str) -> Origin:
+        line, col = self.positions.get(name, (self.origin.line, self.origin.column))
+        return Origin(self.origin.file, line, col)
+
+
+ActorType = Literal["state", "organization", "region", "city", "government-body", "person", "company",
+                    "political-party"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActorRecord(Record):
+    """A state, organisation, region, city, government body, person or company."""
+
+    type: ActorType
+    name: str | None = None
+    labels: Labels | None = None
+    aliases: Aliases | None = None
+    acronym: str | None = None
+    wikidata: WikidataId | None = None
+    country: ActorRef | None = field(default=None, metadata={"actor_types": ("state",)})
+    part_of: ActorRef | None = None
+
+    def label(self, lang: str = "en") -> str:
+        if self.labels and lang in self.labels:
+            return self.labels[lang]
+        if self.name:
+            return self.name
+        if self.type == "state":
+            from .countries import country_labels
+
+            return country_labels(self.id)[lang]
+        return self.id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceRecord(Record):
+    """A source document: its metadata; the facts curated from it live in the same file."""
+
+    file: str
+    sha256: Sha256
+    title: str
+    language: LangTag
+    publisher: ActorRef | None = None
+    author: ActorRef | None = field(default=None, metadata={"actor_types": ("person",)})
+    date: PartialDate | None = None
+    url: Iri | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FactRecord(Record):
+    """Fields every fact has: the source document and the paragraph(s) it is taken from."""
+
+    source: str = field(metadata={"internal": True})
+    para: tuple[int, ...] = field(metadata={"scalar_ok": True, "min": 1})
+
+
+R = TypeVar("R", bound=Record)
+
+
+# ---------------------------------------------------------------------------------------------- parsing
+
+def _fail(file: str, pos: tuple[int, int], message: str, *, field: str | None = None,
+          record: str | None = None, hint: str | None = None) -> RecordError:
+    return RecordError(file, pos[0], pos[1], message, field=field, record=record, hint=hint)
+
+
+def _pos(value: LocValue, fallback: tuple[int, int]) -> tuple[int, int]:
+    line = getattr(value, "line", None)
+    return (line, getattr(value, "column", 1)) if line else fallback
+
+
+def _strip_optional(hint: Any) -> tuple[Any, bool]:
+    if get_origin(hint) in (typing.Union, types.UnionType):
+        args = [a for a in get_args(hint) if a is not type(None)]
+        if len(args) == 1 and len(get_args(hint)) == 2:
+            return args[0], True
+    return hint, False
+
+
+_SCALARS: dict[Any, Any] = {
+    str: values.parse_text,
+    int: values.parse_int,
+    Decimal: values.parse_decimal,
+    bool: values.parse_bool,
+    PartialDate: values.parse_date,
+    ActorRef: values.parse_id,
+    FactRef: values.parse_id,
+    Ref: values.parse_id,
+    Iri: values.parse_iri,
+    Sha256: values.parse_sha256,
+    WikidataId: values.parse_wikidata,
+    LangTag: values.parse_lang,
+}
+
+
+def _parse_scalar(hint: Any, raw: LocValue, meta: Mapping[str, Any]) -> Any:
+    if not isinstance(raw, LocStr):
+        kind = "a list" if isinstance(raw, list) else "a mapping" if isinstance(raw, dict) else "empty"
+        raise ValueError(f"expected a single value, found {kind}")
+    if get_origin(hint) is Literal:
+        choices = get_args(hint)
+        if raw not in choices:
+            close = difflib.get_close_matches(raw, choices, n=1)
+            did = f"did you mean '{close[0]}'? " if close else ""
+            raise ValueError(f"'{raw}' is not one of the allowed values; {did}allowed: {', '.join(choices)}")
+        return str(raw)
+    parser = _SCALARS.get(hint)
+    if parser is None:  # pragma: no cover - a programming error in a record class
+        raise TypeError(f"no parser for {hint!r}")
+    value = parser(str(raw))
+    if "min" in meta and value < meta["min"]:
+        raise ValueError(f"{value} is below the minimum {meta['min']}")
+    return value
+
+
+def _parse_value(hint: Any, raw: LocValue, meta: Mapping[str, Any], file: str, fname: str,
+                 rid: str | None, pos: tuple[int, int]) -> Any:
+    """Parse one field value; raise RecordError at the exact item that is wrong."""
+    origin = get_origin(hint)
+    try:
+        if origin is tuple:
+            item_hint = get_args(hint)[0]
+            items: list[LocValue]
+            if isinstance(raw, list):
+                items = list(raw)
+            elif meta.get("scalar_ok") and isinstance(raw, LocStr):
+                items = [raw]
+            else:
+                raise ValueError("expected a list")
+            parsed = []
+            for item in items:
+                parsed.append(_parse_value(item_hint, item, meta, file, fname, rid, _pos(item, pos)))
+            if len(set(map(repr, parsed))) != len(parsed):
+                raise ValueError("the list repeats a value")
+            return tuple(parsed)
+        if hint == Labels:
+            return _parse_labels(raw, file, fname, rid, pos)
+        if hint == Aliases:
+            return _parse_aliases(raw, file, fname, rid, pos)
+        return _parse_scalar(hint, raw, meta)
+    except ValueError as exc:
+        raise _fail(file, _pos(raw, pos), str(exc), field=fname, record=rid) from None
+
+
+def _lang_map(raw: LocValue, file: str, fname: str, rid: str | None,
+              pos: tuple[int, int]) -> list[tuple[str, LocValue, tuple[int, int]]]:
+    if not isinstance(raw, LocDict):
+        raise ValueError("expected a mapping of language tags (en, es, pt, fr) to text")
+    out = []
+    for key, val in raw.items():
+        kpos = raw.key_pos[key]
+        try:
+            lang = values.parse_lang(key)
+        except ValueError as exc:
+            raise _fail(file, kpos, str(exc), field=f"{fname}.{key}", record=rid) from None
+        out.append((lang, val, kpos))
+    return out
+
+
+def _parse_labels(raw: LocValue, file: str, fname: str, rid: str | None, pos: tuple[int, int]) -> Labels:
+    result: dict[str, str] = {}
+    for lang, val, kpos in _lang_map(raw, file, fname, rid, pos):
+        if lang in result:
+            raise _fail(file, kpos, f"language '{lang}' given twice", field=f"{fname}.{lang}", record=rid)
+        result[lang] = _parse_value(str, val, {}, file, f"{fname}.{lang}", rid, kpos)
+    return dict(sorted(result.items()))
+
+
+def _parse_aliases(raw: LocValue, file: str, fname: str, rid: str | None, pos: tuple[int, int]) -> Aliases:
+    result: dict[str, tuple[str, ...]] = {}
+    for lang, val, kpos in _lang_map(raw, file, fname, rid, pos):
+        if isinstance(val, LocStr):
+            val_list = LocList([val])
+            val_list.line, val_list.column = val.line, val.column
+            val = val_list
+        result[lang] = _parse_value(tuple[str, ...], val, {}, file, f"{fname}.{lang}", rid, kpos)
+    return dict(sorted(result.items()))
+
+
+def record_fields(cls: type[Record]) -> list[tuple[str, Any, bool, Mapping[str, Any]]]:
+    """(name, type, required, metadata) of the fields a YAML record of ``cls`` may carry."""
+    hints = get_type_hints(cls)
+    out = []
+    for f in fields(cls):
+        if f.name in ("origin", "positions") or f.metadata.get("internal"):
+            continue
+        hint, optional = _strip_optional(hints[f.name])
+        has_default = f.default is not MISSING or f.default_factory is not MISSING
+        out.append((f.name, hint, not (optional or has_default), f.metadata))
+    return out
+
+
+def parse_record(cls: type[R], raw: LocDict, file: str, *, skip: Iterable[str] = (),
+                 **extra: Any) -> R:
+    """Build a record of ``cls`` from a located mapping, or raise a located RecordError."""
+    rid_raw = raw.get("id")
+    rid = str(rid_raw) if isinstance(rid_raw, LocStr) else None
+    here = (raw.line, raw.column)
+    spec = record_fields(cls)
+    known = {name for name, *_ in spec} | set(skip)
+    for key in raw:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed fields: {', '.join(sorted(known))}"
+            raise _fail(file, raw.key_pos[key], f"unknown field '{key}'", field=key, record=rid, hint=hint)
+    kwargs: dict[str, Any] = {}
+    for name, hint, required, meta in spec:
+        if name not in raw or raw[name] is None:
+            if required:
+                raise _fail(file, here, f"missing required field '{name}'", field=name, record=rid,
+                            hint=f"add '{name}:' to the record")
+            continue
+        kwargs[name] = _parse_value(hint, raw[name], meta, file, name, rid, raw.key_pos[name])
+    if rid is not None:
+        try:
+            values.parse_id(rid)
+        except ValueError as exc:
+            raise _fail(file, raw.key_pos["id"], str(exc), field="id", record=rid) from None
+    positions = {k: _pos(v, raw.key_pos[k]) for k, v in raw.items()}
+    return cls(origin=Origin(file, *here), positions=positions, **kwargs, **extra)
+
+
+# ---------------------------------------------------------------------------------------------- project
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Every record of a project, checked and cross-referenced, in a stable order."""
+
+    actors: Mapping[str, ActorRecord]
+    sources: Mapping[str, SourceRecord]
+    facts: Mapping[str, FactRecord]
+
+    def facts_of(self, source_id: str) -> list[FactRecord]:
+        return [f for f in self.facts.values() if f.source == source_id]
+
+
+def data_files(paths: Iterable[Path]) -> list[Path]:
+    out: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            out.update(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        else:
+            out.add(path)
+    return sorted(out)
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def load_project(paths: Iterable[Path], root: Path | None = None) -> Project:
+    """Load every YAML file under ``paths`` and check the records against each other.
+
+    Raises RecordErrors listing every problem found (all files are read; the first problem of a
+    file stops that file)."""
+    from .kinds import KINDS
+
+    errors: list[RecordError] = []
+    actors: dict[str, ActorRecord] = {}
+    sources: dict[str, SourceRecord] = {}
+    facts: dict[str, FactRecord] = {}
+    files = data_files(paths)
+    if not files:
+        raise RecordErrors([RecordError(", ".join(map(str, paths)) or ".", 1, 1, "no YAML record files found",
+                                        hint="add files under data/")])
+    for path in files:
+        display = _display(path, root)
+        try:
+            _load_file(path, display, KINDS, actors, sources, facts)
+        except RecordError as exc:
+            errors.append(exc)
+    project = Project(dict(sorted(actors.items())), dict(sorted(sources.items())), facts)
+    if not errors:
+        errors.extend(check_references(project))
+    if errors:
+        raise RecordErrors(errors)
+    return project
+
+
+def _add(store: dict[str, Any], rec: Record, what: str, others: Iterable[Mapping[str, Any]] = ()) -> None:
+    for table in (store, *others):
+        if rec.id in table:
+            first = table[rec.id].origin
+            raise RecordError(rec.origin.file, *rec.field_origin("id")[1:], f"duplicate id '{rec.id}' "
+                              f"(first defined at {first})", field="id", record=rec.id,
+                              hint=f"give the {what} another id")
+    store[rec.id] = rec
+
+
+def _load_file(path: Path, display: str, kinds: Mapping[str, Any], actors: dict[str, ActorRecord],
+               sources: dict[str, SourceRecord], facts: dict[str, FactRecord]) -> None:
+    doc = load_yaml(path, display)
+    if doc is None:
+        raise RecordError(display, 1, 1, "file is empty", hint="add 'actors:' or 'source:' and 'facts:'")
+    if not isinstance(doc, LocDict):
+        raise RecordError(display, *_pos(doc, (1, 1)), "top level must be a mapping with 'actors', "
+                          "'source' and/or 'facts'")
+    allowed = {"actors", "source", "facts"}
+    for key in doc:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, sorted(allowed), n=1)
+            raise RecordError(display, *doc.key_pos[key], f"unknown top-level key '{key}'", field=key,
+                              hint=f"did you mean '{close[0]}'?" if close else "use actors, source, facts")
+    for item in _items(doc, "actors", display):
+        _add(actors, parse_record(ActorRecord, item, display), "actor")
+    source: SourceRecord | None = None
+    if "source" in doc:
+        raw = doc["source"]
+        if not isinstance(raw, LocDict):
+            raise RecordError(display, *doc.key_pos["source"], "'source' must be a mapping", field="source")
+        source = parse_record(SourceRecord, raw, display)
+        _add(sources, source, "source")
+    fact_items = _items(doc, "facts", display)
+    if fact_items and source is None:
+        raise RecordError(display, *doc.key_pos["facts"], "facts need a 'source:' in the same file",
+                          field="facts", hint="add the source document's record")
+    for item in fact_items:
+        kind_raw = item.get("kind")
+        rid = str(item["id"]) if isinstance(item.get("id"), LocStr) else None
+        if not isinstance(kind_raw, LocStr):
+            raise RecordError(display, item.line, item.column, "missing required field 'kind'", field="kind",
+                              record=rid, hint=f"one of: {', '.join(sorted(kinds))}")
+        kind = kinds.get(str(kind_raw))
+        if kind is None:
+            close = difflib.get_close_matches(str(kind_raw), sorted(kinds), n=1)
+            raise RecordError(display, kind_raw.line, kind_raw.column, f"unknown kind '{kind_raw}'",
+                              field="kind", record=rid,
+                              hint=f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(sorted(kinds))}")
+        assert source is not None
+        rec = parse_record(kind.record, item, display, skip=("kind",), source=source.id)
+        _add(facts, rec, "fact")
+
+
+def _items(doc: LocDict, key: str, display: str) -> list[LocDict]:
+    if key not in doc or doc[key] is None:
+        return []
+    raw = doc[key]
+    if not isinstance(raw, LocList):
+        raise RecordError(display, *doc.key_pos[key], f"'{key}' must be a list of records", field=key)
+    out = []
+    for item in raw:
+        if not isinstance(item, LocDict):
+            raise RecordError(display, *_pos(item, doc.key_pos[key]), f"each item of '{key}' must be a mapping",
+                              field=key)
+        out.append(item)
+    return out
+
+
+def _suggest(name: str, candidates: Iterable[str]) -> str | None:
+    pool = list(candidates)
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in pool}
+        if name.lower() in lowered:
+            close = [lowered[name.lower()]]
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def check_references(project: Project) -> list[RecordError]:
+    """Every ActorRef names an actor of an allowed type, every FactRef a fact; states are ISO codes."""
+    from .countries import check_state_id
+
+    errors: list[RecordError] = []
+    for rec in list(project.actors.values()):
+        if rec.type == "state":
+            problem = check_state_id(rec.id)
+            if problem:
+                errors.append(RecordError(rec.origin.file, *rec.positions.get("id", (rec.origin.line, 1)),
+                                          problem, field="id", record=rec.id,
+                                          hint="state ids are ISO 3166-1 alpha-2 codes"))
+        elif not (rec.name or rec.labels):
+            errors.append(RecordError(rec.origin.file, rec.origin.line, rec.origin.column,
+                                      "missing 'name' or 'labels'", field="name", record=rec.id,
+                                      hint="give 'name:' (one spelling for every language) or 'labels:'"))
+    records: list[Record] = [*project.actors.values(), *project.sources.values(), *project.facts.values()]
+    for rec in records:
+        hints = get_type_hints(type(rec))
+        for f in fields(rec):
+            value = getattr(rec, f.name)
+            if value is None:
+                continue
+            hint, _ = _strip_optional(hints[f.name])
+            item_hint = get_args(hint)[0] if get_origin(hint) is tuple else hint
+            if item_hint not in (ActorRef, FactRef, Ref):
+                continue
+            for ref in value if isinstance(value, tuple) else (value,):
+                problem = _check_ref(project, item_hint, ref, f.metadata)
+                if problem:
+                    line, col = rec.positions.get(f.name, (rec.origin.line, rec.origin.column))
+                    errors.append(RecordError(rec.origin.file, line, col, problem[0], field=f.name,
+                                              record=rec.id, hint=problem[1]))
+    return errors
+
+
+def _check_ref(project: Project, hint: Any, ref: str, meta: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    if hint is ActorRef or (hint is Ref and ref not in project.facts):
+        actor = project.actors.get(ref)
+        if actor is None:
+            pool = list(project.actors) if hint is ActorRef else [*project.actors, *project.facts]
+            what = "actor" if hint is ActorRef else "actor or fact"
+            return f"unknown {what} '{ref}'", _suggest(ref, pool) or "declare it under data/actors/"
+        allowed = meta.get("actor_types")
+        if allowed and actor.type not in allowed:
+            return (f"'{ref}' is a {actor.type}, but this field takes a {' or '.join(allowed)}",
+                    None)
+        return None
+    if hint is FactRef and ref not in project.facts:
+        return f"unknown fact '{ref}'", _suggest(ref, project.facts) or "check the fact id"
+    if ref in project.facts and meta.get("fact_kinds"):
+        kind = type(project.facts[ref]).KIND  # type: ignore[attr-defined]
+        if kind not in meta["fact_kinds"]:
+            return f"'{ref}' is a {kind} fact, but this field takes a {' or '.join(meta['fact_kinds'])}", None
+    return None

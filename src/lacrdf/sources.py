@@ -1,0 +1,113 @@
+"""Source documents: paragraph numbering (1-based, over blank-line-separated blocks) and the check that
+each curated source matches its text (SHA-256) and cites paragraphs that exist."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from .errors import RecordError
+from .records import Project
+
+_BLANK = re.compile(r"\n[ \t]*\n")
+
+
+def paragraphs(text: str) -> list[str]:
+    """The blocks of ``text`` separated by blank lines (lines empty or white space only)."""
+    blocks = _BLANK.split(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [b.strip() for b in blocks if b.strip()]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_against_texts(project: Project, seeds: Path) -> list[RecordError]:
+    """Hash and paragraph checks for every source whose text is in ``seeds`` (others are skipped)."""
+    errors: list[RecordError] = []
+    for source in project.sources.values():
+        path = seeds / source.file
+        if not path.is_file():
+            continue
+        digest = sha256_of(path)
+        if digest != source.sha256:
+            line, col = source.positions.get("sha256", (source.origin.line, 1))
+            errors.append(RecordError(source.origin.file, line, col, f"SHA-256 does not match {source.file}",
+                                      field="sha256", record=source.id, hint=f"the file's digest is {digest}"))
+            continue
+        count = len(paragraphs(path.read_text(encoding="utf-8")))
+        for fact in project.facts_of(source.id):
+            for para in fact.para:
+                if para > count:
+                    line, col = fact.positions.get("para", (fact.origin.line, 1))
+                    errors.append(RecordError(fact.origin.file, line, col,
+                                              f"paragraph {para} does not exist; {source.file} has {count}",
+                                              field="para", record=fact.id))
+    return errors
+
+
+def actor_names(project: Project, actor_id: str) -> set[str]:
+    """Every spelling of an actor: labels in all languages, pycountry names, acronym and aliases."""
+    from .countries import country_alt_labels, country_labels
+
+    rec = project.actors[actor_id]
+    names: set[str] = set()
+    if rec.type == "state":
+        names.update(country_labels(rec.id).values())
+        for alts in country_alt_labels(rec.id).values():
+            names.update(alts)
+    names.update((rec.labels or {}).values())
+    if rec.name:
+        names.add(rec.name)
+    if rec.acronym:
+        names.add(rec.acronym)
+    for spellings in (rec.aliases or {}).values():
+        names.update(spellings)
+    return {n for n in names if n}
+
+
+def involved_actors(fact: object) -> list[tuple[str, str]]:
+    """(field, actor id) for every actor reference a fact holds."""
+    from dataclasses import fields
+    from typing import get_args, get_origin, get_type_hints
+
+    from .records import ActorRef, _strip_optional
+
+    hints = get_type_hints(type(fact))
+    out = []
+    for f in fields(fact):  # type: ignore[arg-type]
+        hint, _ = _strip_optional(hints[f.name])
+        item = get_args(hint)[0] if get_origin(hint) is tuple else hint
+        if item is not ActorRef:
+            continue
+        value = getattr(fact, f.name)
+        for ref in value if isinstance(value, tuple) else (value,) if value else ():
+            out.append((f.name, ref))
+    return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("–", "-").lower().split())
+
+
+def check_citations(project: Project, seeds: Path) -> list[RecordError]:
+    """For every fact, each actor it involves is named (by a label, acronym or alias) in a cited paragraph."""
+    errors: list[RecordError] = []
+    for source in project.sources.values():
+        path = seeds / source.file
+        if not path.is_file():
+            continue
+        paras = [_norm(p) for p in paragraphs(path.read_text(encoding="utf-8"))]
+        for fact in project.facts_of(source.id):
+            cited = " \n ".join(paras[p - 1] for p in fact.para if p <= len(paras))
+            for fname, actor_id in involved_actors(fact):
+                names = actor_names(project, actor_id)
+                if not any(_norm(n) in cited for n in names):
+                    line, col = fact.positions.get(fname, (fact.origin.line, 1))
+                    errors.append(RecordError(
+                        fact.origin.file, line, col,
+                        f"actor '{actor_id}' is not named in paragraph {', '.join(map(str, fact.para))} "
+                        f"of {source.file} (looked for: {', '.join(sorted(names))})", field=fname,
+                        record=fact.id, hint="cite the paragraph that names it, or add the spelling as an alias"))
+    return errors

@@ -1,0 +1,155 @@
+"""Typed values of curated records: partial dates, canonical decimals, language tags, IRIs.
+Each parser takes the raw string and returns the typed value or raises ValueError with a message
+that says what is wrong and how to fix it; records.py adds the place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A date at the precision the text states: a year, a year and month, or a full date."""
+
+    lexical: str
+
+    @property
+    def datatype(self) -> str:
+        n = len(self.lexical)
+        return XSD + ("gYear" if n == 4 else "gYearMonth" if n == 7 else "date")
+
+    @property
+    def year(self) -> int:
+        return int(self.lexical[:4])
+
+    def __str__(self) -> str:
+        return self.lexical
+
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def parse_date(raw: str) -> PartialDate:
+    match = _DATE_RE.match(raw)
+    if not match:
+        raise ValueError(f"'{raw}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValueError(f"'{raw}' has month {month}; months run 01 to 12")
+    if day is not None:
+        try:
+            dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"'{raw}' is not a day of the calendar") from None
+    return PartialDate(raw)
+
+
+_DEC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def parse_decimal(raw: str) -> Decimal:
+    """Parse a plain decimal (no exponent, no thousands separator)."""
+    text = raw.strip()
+    if not _DEC_RE.match(text):
+        hint = " (drop the thousands separator)" if "," in text else ""
+        raise ValueError(f"'{raw}' is not a decimal number{hint}; write digits with an optional '.' part")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the regex admits only valid decimals
+        raise ValueError(f"'{raw}' is not a decimal number") from None
+
+
+def canonical_decimal(value: Decimal) -> str:
+    """The XSD 1.1 canonical form of an xsd:decimal: no exponent, no trailing zeros, no '.0'.
+
+    lacrdf writes every decimal in this one form in every export, so '1.50' is written '1.5' everywhere
+    (the value, and therefore the stated precision of the figure, is unchanged)."""
+    if value == 0:
+        return "0"
+    text = format(value.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def parse_int(raw: str, minimum: int = 0) -> int:
+    if not re.fullmatch(r"[+-]?\d+", raw.strip()):
+        raise ValueError(f"'{raw}' is not a whole number")
+    value = int(raw)
+    if value < minimum:
+        raise ValueError(f"{value} is below the minimum {minimum}")
+    return value
+
+
+def parse_bool(raw: str) -> bool:
+    if raw == "true":
+        return True
+    if raw == "false":
+        return False
+    raise ValueError(f"'{raw}' is not a boolean; write true or false")
+
+
+_LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$")
+
+
+def parse_lang(raw: str) -> str:
+    """A BCP 47 language tag, normalised to lower case (RDF compares tags case-insensitively)."""
+    if not _LANG_RE.match(raw):
+        hint = f"; did you mean '{raw.replace('_', '-')}'?" if "_" in raw else ""
+        raise ValueError(f"'{raw}' is not a BCP 47 language tag such as 'en' or 'pt-BR'{hint}")
+    return raw.lower()
+
+
+_IRI_BAD = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
+_IRI_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]+$")
+
+
+def parse_iri(raw: str) -> str:
+    bad = _IRI_BAD.search(raw)
+    if bad:
+        raise ValueError(f"IRI '{raw}' contains the character {bad.group()!r}, which IRIs do not allow; "
+                         "percent-encode it")
+    if not _IRI_RE.match(raw) or not raw.startswith(("http://", "https://")):
+        raise ValueError(f"'{raw}' is not an absolute http(s) IRI")
+    return raw
+
+
+_ID_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+
+
+def parse_id(raw: str) -> str:
+    if not _ID_RE.match(raw):
+        raise ValueError(f"id '{raw}' may use only letters, digits, '.', '_' and '-' (it becomes part of an IRI)")
+    return raw
+
+
+def parse_text(raw: str) -> str:
+    text = raw.strip()
+    if not text:
+        raise ValueError("text is empty")
+    if "\n" in text:
+        raise ValueError("text must be one line")
+    return text
+
+
+_SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def parse_sha256(raw: str) -> str:
+    if not _SHA_RE.match(raw):
+        raise ValueError(f"'{raw}' is not a SHA-256 (64 lower-case hex digits)")
+    return raw
+
+
+_WD_RE = re.compile(r"^Q[1-9][0-9]*$")
+
+
+def parse_wikidata(raw: str) -> str:
+    if not _WD_RE.match(raw):
+        raise ValueError(f"'{raw}' is not a Wikidata item id such as Q31")
+    return raw
