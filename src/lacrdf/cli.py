@@ -160,8 +160,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, ti
     from .kinds.base import Context
 
     ctx = Context(ns, project.actors, project.facts)
-    resolver = lambda actor_id: ctx.actor(actor_id).value if actor_id in project.actors else None  # noqa: E731
-    text = q.bind(stored, q.parse_params(params), ns, resolver)
+    text = q.bind(stored, q.parse_params(params), ns, ctx.resolve_actor)
     if endpoint:
         from .remote import run_remote
 

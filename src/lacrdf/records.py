@@ -343,7 +343,8 @@ def _add(store: dict[str, Any], rec: Record, what: str, others: Iterable[Mapping
     for table in (store, *others):
         if rec.id in table:
             first = table[rec.id].origin
-            raise RecordError(rec.origin.file, *rec.field_origin("id")[1:], f"duplicate id '{rec.id}' "
+            where = rec.field_origin("id")
+            raise RecordError(where.file, where.line, where.column, f"duplicate id '{rec.id}' "
                               f"(first defined at {first})", field="id", record=rec.id,
                               hint=f"give the {what} another id")
     store[rec.id] = rec
@@ -418,6 +419,16 @@ def _suggest(name: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
+def _suggest_by_label(project: Project, name: str) -> str | None:
+    """'peru' -> 'PE': an actor whose English label (or alias) is the unknown id, ignoring case."""
+    wanted = name.replace("-", " ").lower()
+    for actor in project.actors.values():
+        spellings = {actor.label("en")} | set((actor.aliases or {}).get("en", ()))
+        if any(s.lower() == wanted for s in spellings):
+            return f"did you mean '{actor.id}'?"
+    return None
+
+
 def check_references(project: Project) -> list[RecordError]:
     """Every ActorRef names an actor of an allowed type, every FactRef a fact; states are ISO codes."""
     from .countries import check_state_id
@@ -460,7 +471,8 @@ def _check_ref(project: Project, hint: Any, ref: str, meta: Mapping[str, Any]) -
         if actor is None:
             pool = list(project.actors) if hint is ActorRef else [*project.actors, *project.facts]
             what = "actor" if hint is ActorRef else "actor or fact"
-            return f"unknown {what} '{ref}'", _suggest(ref, pool) or "declare it under data/actors/"
+            return f"unknown {what} '{ref}'", (_suggest_by_label(project, ref) or _suggest(ref, pool)
+                                               or "declare it under data/actors/")
         allowed = meta.get("actor_types")
         if allowed and actor.type not in allowed:
             return (f"'{ref}' is a {actor.type}, but this field takes a {' or '.join(allowed)}",

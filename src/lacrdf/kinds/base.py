@@ -59,6 +59,10 @@ class Context:
         rec = self.facts[fact_id]
         return ox.NamedNode(f"{self.ns.resources}{type(rec).SEGMENT}/{fact_id}")  # type: ignore[attr-defined]
 
+    def resolve_actor(self, actor_id: str) -> str | None:
+        """The IRI of an actor id, or None if there is no such actor (for query parameters)."""
+        return self.actor(actor_id).value if actor_id in self.actors else None
+
     def ref(self, ref_id: str) -> ox.NamedNode:
         return self.fact(ref_id) if ref_id in self.facts else self.actor(ref_id)
 

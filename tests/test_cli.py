@@ -1,0 +1,108 @@
+"""The CLI through click's CliRunner: every command's help ends with an Example line that runs, exit
+codes are the documented ones, and a bad record gives one located line, no traceback, nothing written."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lacrdf.cli import main
+
+from .conftest import DATA, ROOT
+
+COMMANDS = sorted(main.commands)
+
+
+def example_of(command: str, runner: CliRunner) -> str:
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    match = re.search(r"Example: (lacrdf .+)", result.output)
+    assert match, f"'lacrdf {command} --help' has no 'Example:' line"
+    return match.group(1).strip()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_has_a_runnable_example(command: str, runner: CliRunner, tmp_path: Path) -> None:
+    example = example_of(command, runner)
+    args = shlex.split(example)[1:]
+    if command in ("serve", "publish"):
+        pytest.skip("long-running and remote commands are exercised by tests/test_remote.py")  # noqa
+    args = [str(tmp_path / Path(a).name) if a.startswith("dist/") or a == "dist" else a for a in args]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, f"{example}: {result.output}"
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"lacrdf {command}" in readme, f"README.md does not show 'lacrdf {command}'"
+
+
+def test_build_writes_every_format(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["build", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["lacrdf.jsonld", "lacrdf.nq", "lacrdf.nt", "lacrdf.rdf", "lacrdf.trig", "lacrdf.ttl",
+                     "ontology.ttl"]
+
+
+def test_bad_record_gives_one_located_line_and_exit_2(runner: CliRunner, tmp_path: Path) -> None:
+    bad = DATA / "invalid" / "unknown-actor.yaml"
+    result = runner.invoke(main, ["build", "--data", str(ROOT / "data" / "actors"), "--data", str(bad),
+                                  "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    lines = [l for l in result.output.splitlines() if l.strip()]
+    assert lines == ["tests/data/invalid/unknown-actor.yaml:4:83: record 't-emb': field 'host': "
+                     "unknown actor 'peru' (did you mean 'PE'?)"]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_exit_codes(runner: CliRunner) -> None:
+    ok = runner.invoke(main, ["validate"])
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.splitlines()[-1].startswith("0 violations")
+    strict = runner.invoke(main, ["validate", "--fail-on", "info"])
+    assert strict.exit_code == 1
+    missing = runner.invoke(main, ["validate", "no/such/file.yaml"])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_query_formats(runner: CliRunner) -> None:
+    import csv
+    import io
+    import json
+
+    table = runner.invoke(main, ["query", "trade-figures", "--param", "reporter=BE"])
+    assert table.exit_code == 0 and "(2 rows)" in table.output
+    as_csv = runner.invoke(main, ["query", "trade-figures", "--param", "reporter=BE", "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(as_csv.output)))
+    assert rows[0][:3] == ["reporterName", "partnerName", "type"] and len(rows) == 3
+    as_json = json.loads(runner.invoke(main, ["query", "trade-figures", "--param", "reporter=BE",
+                                              "--format", "json"]).output)
+    assert len(as_json["results"]["bindings"]) == 2
+    assert as_json["results"]["bindings"][0]["value"]["datatype"].endswith("#decimal")
+
+
+def test_query_errors_are_one_line(runner: CliRunner) -> None:
+    for args, needle in ((["query", "nope"], "no stored query 'nope'"),
+                         (["query", "missions-by-host", "--param", "sending=Belgium"], "ISO 3166-1"),
+                         (["query", "missions-by-host", "--param", "oops"], "NAME=VALUE")):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2 and needle in result.output and "Traceback" not in result.output
+
+
+def test_stats_counts_facts_per_source(runner: CliRunner, project) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    result = runner.invoke(main, ["stats", "--format", "json"])
+    assert result.exit_code == 0
+    rows = {r["source"]: r for r in json.loads(result.output)}
+    for source in project.sources:
+        assert rows[source]["facts"] == len(project.facts_of(source))
+        assert rows[source]["triples"] > rows[source]["facts"]
+    assert rows["total"]["facts"] == len(project.facts)
