@@ -218,5 +218,110 @@ def stats(data: tuple[Path, ...], fmt: str) -> None:
         click.echo(render_stats(rows), nl=False)
 
 
+@main.command()
+@click.option("--port", type=int, default=0, show_default=True, help="TCP port on 127.0.0.1 (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,
+              help="Persist the Oxigraph store in this folder (default: a temporary folder).")
+@click.option("--site", "site_dir", type=click.Path(path_type=Path), default=None, is_flag=False,
+              flag_value="site", help="Serve the static linked-data site in DIR (from 'lacrdf site') with "
+              "content negotiation, instead of the SPARQL store.")
+@data_option
+@base_option
+@handle_errors
+def serve(port: int, host: str, store_dir: Path | None, site_dir: Path | None, data: tuple[Path, ...],
+          base: str | None) -> None:
+    """Start a SPARQL 1.1 server (Oxigraph) loaded with the dataset, or serve the site; Ctrl-C stops it.
+
+    The dataset is bulk-loaded with one named graph per source plus the ontology graph; queries without
+    GRAPH see the union of the graphs, as local runs do.
+
+    Example: lacrdf serve --port 7878
+    """
+    if site_dir is not None:
+        from .site.server import serve_site
+
+        serve_site(site_dir, host=host, port=port, on_ready=lambda url: click.echo(f"serving {site_dir} at {url}"))
+        return
+    from .server import serve as serve_store
+
+    paths = find_project()
+    ds = pipeline.make_dataset(paths, data or None, base)
+    serve_store(ds, host=host, port=port, store_dir=store_dir,
+                on_ready=lambda url: click.echo(f"SPARQL endpoint: {url}/query  (Graph Store: {url}/store)"))
+
+
+@main.command()
+@click.option("--store", "store_url", required=True,
+              help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store")
+@click.option("--graph-prefix", default=None, help="Publish the named graphs under this IRI prefix instead "
+              "of their own names.")
+@click.option("--user", default=None, help="User for HTTP basic authentication.")
+@click.option("--password-env", default="LACRDF_PASSWORD", show_default=True,
+              help="Environment variable holding the password (never printed).")
+@click.option("--token-env", default=None, help="Environment variable holding a bearer token (never printed).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per HTTP request.")
+@click.option("--retries", type=int, default=3, show_default=True, help="Retries of a failed PUT, with backoff.")
+@data_option
+@base_option
+@handle_errors
+def publish(store_url: str, graph_prefix: str | None, user: str | None, password_env: str,
+            token_env: str | None, timeout: float, retries: int, data: tuple[Path, ...], base: str | None) -> None:
+    """Push every named graph to a store by the SPARQL 1.1 Graph Store Protocol (PUT per graph).
+
+    After the push the triple count of each graph is read back and reported. On an HTTP error, timeout or
+    reset it reports which graphs were replaced and which were not, and exits 3.
+
+    Example: lacrdf publish --store http://127.0.0.1:7878/store
+    """
+    import os
+
+    from .remote import Auth, publish as do_publish
+
+    paths = find_project()
+    ds = pipeline.make_dataset(paths, data or None, base)
+    password = os.environ.get(password_env) if user else None
+    token = os.environ.get(token_env) if token_env else None
+    report = do_publish(ds, store_url, graph_prefix=graph_prefix, auth=Auth(user, password, token),
+                        timeout=timeout, retries=retries)
+    click.echo(report.render(), nl=False)
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Folder to write the site to.")
+@data_option
+@base_option
+@handle_errors
+def site(out: Path, data: tuple[Path, ...], base: str | None) -> None:
+    """Write a static linked-data site: an HTML page and .ttl/.jsonld/.nt per resource, content-negotiation
+    rules for Apache and nginx, VoID and DCAT metadata, ontology documentation and diagrams.
+
+    Example: lacrdf site --out site
+    """
+    from .site import build_site
+
+    paths = find_project()
+    ds = pipeline.make_dataset(paths, data or None, base)
+    report = build_site(ds, paths, out)
+    click.echo(report.render(), nl=False)
+
+
+@main.command()
+@click.option("--facts", type=click.IntRange(min=1), required=True, help="Number of facts to generate.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the YAML corpus.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files).")
+@handle_errors
+def synth(facts: int, out: Path, seed: int) -> None:
+    """Write a synthetic corpus in the record format of data/ (for benchmarks and scale tests).
+
+    Example: lacrdf synth --facts 200 --out synth-small
+    """
+    from .synth import write_corpus
+
+    report = write_corpus(out, facts=facts, seed=seed)
+    click.echo(report.render(), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
