@@ -101,34 +101,27 @@ def _term(node: rdflib.term.Node | None) -> str | None:
     return str(node)
 
 
-def _to_ox(node: rdflib.term.Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if isinstance(node, rdflib.URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, rdflib.Literal):
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)) if node.datatype else None)
-    return ox.BlankNode(str(node))
+@dataclass(frozen=True, slots=True)
+class RawResult:
+    """What a SHACL engine reports for one result, before it is traced back to a record.
+
+    Terms are N-Triples strings for literals (``"1"^^<...#integer>``) and plain IRIs otherwise; ``shape``
+    is the stable shape name (see ``shape_name``)."""
+
+    focus: str
+    path: str | None
+    value: str | None
+    shape: str
+    constraint: str
+    severity: str
+    message: str
 
 
-def _locate(ds: Dataset, focus: rdflib.term.Node, path: rdflib.term.Node | None,
-            value: rdflib.term.Node | None, fields_of: dict[str, str]) -> TripleOrigin | None:
-    if isinstance(focus, rdflib.URIRef) and isinstance(path, rdflib.URIRef) and value is not None:
-        try:
-            triple = ox.Triple(ox.NamedNode(str(focus)), ox.NamedNode(str(path)), _to_ox(value))
-        except (ValueError, TypeError):
-            triple = None
-        if triple is not None and triple in ds.origins:
-            return ds.origins[triple]
-    if isinstance(focus, rdflib.URIRef):
-        base = ds.subject_origins.get(ox.NamedNode(str(focus)))
-        if base is not None and isinstance(path, rdflib.URIRef):
-            return TripleOrigin(base.record, fields_of.get(str(path), base.field), base.origin)
-        return base
-    return None
+ENGINES = ("pyshacl",)
 
 
-def validate_pyshacl(ds: Dataset, shapes: rdflib.Graph) -> list[tuple[rdflib.Graph, rdflib.term.Node]]:
+def validate_pyshacl(ds: Dataset, shapes: rdflib.Graph) -> list[RawResult]:
+    """pySHACL on fresh copies of the data (with the ontology) and of the shapes graph."""
     from pyshacl import validate
 
     # The ontology goes in with the data: sh:class needs the class hierarchy and the concept schemes.
@@ -136,43 +129,80 @@ def validate_pyshacl(ds: Dataset, shapes: rdflib.Graph) -> list[tuple[rdflib.Gra
     shapes_copy = rdflib.Graph()
     for t in shapes:
         shapes_copy.add(t)
-    _, report_graph, _ = validate(data, shacl_graph=shapes_copy, inference="none",
-                                  abort_on_first=False, allow_warnings=True, advanced=True, inplace=False)
-    return [(report_graph, r) for r in report_graph.subjects(RDF.type, SH.ValidationResult)]
+    _, graph, _ = validate(data, shacl_graph=shapes_copy, inference="none", abort_on_first=False,
+                           allow_warnings=True, advanced=True, inplace=False)
+    out = []
+    for node in graph.subjects(RDF.type, SH.ValidationResult):
+        path = graph.value(node, SH.resultPath)
+        messages = sorted(str(m) for m in graph.objects(node, SH.resultMessage))
+        out.append(RawResult(
+            focus=_term(graph.value(node, SH.focusNode)) or "",
+            path=_term(path) if not isinstance(path, rdflib.BNode) else "(complex path)",
+            value=_term(graph.value(node, SH.value)),
+            shape=shape_name(graph.value(node, SH.sourceShape), shapes),
+            constraint=_term(graph.value(node, SH.sourceConstraintComponent)) or "",
+            severity=_SEVERITY_OF.get(graph.value(node, SH.resultSeverity), "violation"),  # type: ignore[arg-type]
+            message=messages[0] if messages else "",
+        ))
+    return out
 
 
-def validate_dataset(ds: Dataset, shapes: rdflib.Graph, shape_names: Sequence[str] = ()) -> ValidationReport:
+def _parse_term(text: str | None) -> ox.NamedNode | ox.Literal | None:
+    if text is None:
+        return None
+    if not text.startswith('"'):
+        try:
+            return ox.NamedNode(text)
+        except ValueError:
+            return None
+    try:
+        obj = next(iter(ox.parse(f"<urn:s> <urn:p> {text} .", format=ox.RdfFormat.N_TRIPLES))).object
+    except (SyntaxError, StopIteration):
+        return None
+    return obj if isinstance(obj, ox.Literal) else None
+
+
+def _locate(ds: Dataset, raw: RawResult, fields_of: dict[str, str]) -> TripleOrigin | None:
+    value = _parse_term(raw.value)
+    if raw.path and raw.path.startswith(("http://", "https://")) and value is not None:
+        try:
+            triple = ox.Triple(ox.NamedNode(raw.focus), ox.NamedNode(raw.path), value)
+        except ValueError:
+            triple = None
+        if triple is not None and triple in ds.origins:
+            return ds.origins[triple]
+    try:
+        focus = ox.NamedNode(raw.focus)
+    except ValueError:
+        return None
+    base = ds.subject_origins.get(focus)
+    if base is not None and raw.path and raw.path in fields_of:
+        return TripleOrigin(base.record, fields_of[raw.path], base.origin)
+    return base
+
+
+def validate_dataset(ds: Dataset, shapes: rdflib.Graph, shape_names: Sequence[str] = (),
+                     engine: str = "pyshacl") -> ValidationReport:
     """Run SHACL over the data graphs (with the ontology for class hierarchy) and locate each result."""
     fields_of: dict[str, str] = {}
     for triple, origin in sorted(ds.origins.items(), key=lambda kv: str(kv[0])):
         fields_of.setdefault(triple.predicate.value, origin.field)
+    if engine not in ENGINES:
+        raise InputError(f"unknown validation engine '{engine}'; choose one of {', '.join(ENGINES)}")
+    raws = validate_pyshacl(ds, shapes)
     results = []
-    for graph, node in validate_pyshacl(ds, shapes):
-        focus = graph.value(node, SH.focusNode)
-        path = graph.value(node, SH.resultPath)
-        value = graph.value(node, SH.value)
-        severity = _SEVERITY_OF.get(graph.value(node, SH.resultSeverity), "violation")  # type: ignore[arg-type]
-        messages = sorted(str(m) for m in graph.objects(node, SH.resultMessage))
-        shape = graph.value(node, SH.sourceShape)
-        constraint = graph.value(node, SH.sourceConstraintComponent)
-        where = _locate(ds, focus, path, value, fields_of)  # type: ignore[arg-type]
+    for raw in raws:
+        where = _locate(ds, raw, fields_of)
         results.append(ValidationResult(
-            origin=where.origin if where else None,
-            severity=severity,
-            focus=_term(focus) or "",
-            path=_term(path) if not isinstance(path, rdflib.BNode) else "(complex path)",
-            value=_term(value),
-            shape=_shape_name(graph, shape, shapes),
-            constraint=_term(constraint) or "",
-            message=messages[0] if messages else "",
-            record=where.record if where else None,
-            field=where.field if where else None,
+            origin=where.origin if where else None, severity=raw.severity, focus=raw.focus, path=raw.path,
+            value=raw.value, shape=raw.shape, constraint=raw.constraint, message=raw.message,
+            record=where.record if where else None, field=where.field if where else None,
         ))
     ordered = tuple(sorted(set(results), key=ValidationResult.sort_key))
     return ValidationReport(ordered, tuple(shape_names))
 
 
-def _shape_name(report: rdflib.Graph, shape: rdflib.term.Node | None, shapes: rdflib.Graph) -> str:
+def shape_name(shape: rdflib.term.Node | None, shapes: rdflib.Graph) -> str:
     """A stable name for the shape: its IRI, or for a blank property shape the node shape that holds it
     plus the property path."""
     if shape is None:
@@ -182,5 +212,5 @@ def _shape_name(report: rdflib.Graph, shape: rdflib.term.Node | None, shapes: rd
     for parent in shapes.subjects(SH.property, shape):
         path = shapes.value(shape, SH.path)
         return f"{parent} / {path}" if isinstance(parent, rdflib.URIRef) else str(path)
-    path = report.value(shape, SH.path) or shapes.value(shape, SH.path)
+    path = shapes.value(shape, SH.path)
     return f"(property shape on {path})" if path is not None else "(anonymous shape)"
