@@ -50,15 +50,19 @@ data_option = click.option("--data", "data", type=click.Path(exists=True, path_t
 base_option = click.option("--base", default=None, help="Base IRI for terms, resources and graphs "
                            "(default https://w3id.org/lacrdf/).")
 
+infer_option = click.option("--infer", is_flag=True, help="Add OWL 2 RL entailments (owlrl) in their own "
+                            "named graph, {base}graph/inferred; the curated graphs are unchanged.")
+
 
 @main.command()
 @data_option
 @base_option
+@infer_option
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder (default dist/).")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Lowest severity that stops the build.")
 @handle_errors
-def build(data: tuple[Path, ...], base: str | None, out: Path | None, fail_on: str) -> None:
+def build(data: tuple[Path, ...], base: str | None, infer: bool, out: Path | None, fail_on: str) -> None:
     """Load, convert, validate and write dist/ (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads).
 
     Nothing is written unless the data conforms.
@@ -68,7 +72,7 @@ def build(data: tuple[Path, ...], base: str | None, out: Path | None, fail_on: s
     from .reports import render_report
 
     paths = find_project()
-    result = pipeline.build(paths, data or None, base, out, threshold=fail_on)
+    result = pipeline.build(paths, data or None, base, out, threshold=fail_on, infer=infer)
     if not result.report.conforms(fail_on):
         click.echo(render_report(result.report, "text", fail_on), nl=False)
         click.echo("build stopped: the data does not conform; nothing was written", err=True)
@@ -90,12 +94,13 @@ def _rel(path: Path, root: Path) -> str:
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @base_option
+@infer_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle", "junit", "github"]),
               default="text", show_default=True, help="Report format.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Lowest severity that makes the exit code 1.")
 @handle_errors
-def validate(files: tuple[Path, ...], base: str | None, fmt: str, fail_on: str) -> None:
+def validate(files: tuple[Path, ...], base: str | None, infer: bool, fmt: str, fail_on: str) -> None:
     """Validate records against the SHACL shapes and report each result at its YAML file and line.
 
     FILES are record files or folders, checked together with the project's data/actors/ (default: data/).
@@ -112,8 +117,31 @@ def validate(files: tuple[Path, ...], base: str | None, fmt: str, fail_on: str) 
             if not f.exists():
                 raise InputError(f"{f}: no such file or folder")
         data = sorted({paths.data / "actors", *files})
-    ds = pipeline.make_dataset(paths, data, base)
+    ds = pipeline.make_dataset(paths, data, base, infer)
     report = pipeline.validate(ds, paths)
+    click.echo(render_report(report, fmt, fail_on), nl=False)
+    sys.exit(0 if report.conforms(fail_on) else 1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle", "junit", "github"]),
+              default="text", show_default=True, help="Report format.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Lowest severity that makes the exit code 1.")
+@click.option("--reasoner/--no-reasoner", default=False, show_default=True,
+              help="Also check consistency and class satisfiability with HermiT (needs Java).")
+@handle_errors
+def lint(fmt: str, fail_on: str, reasoner: bool) -> None:
+    """Check the ontology (declarations, en/es labels and comments, header, terms in use) and that every
+    stored query parses with a strict SPARQL parser.
+
+    Example: lacrdf lint --reasoner
+    """
+    from .lint import lint as run_lint
+    from .reports import render_report
+
+    paths = find_project()
+    report = run_lint(pipeline.make_dataset(paths), paths, reasoner=reasoner)
     click.echo(render_report(report, fmt, fail_on), nl=False)
     sys.exit(0 if report.conforms(fail_on) else 1)
 

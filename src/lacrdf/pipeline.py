@@ -33,10 +33,18 @@ def load_records(paths: ProjectPaths, data: Sequence[Path] | None = None) -> Pro
     return project
 
 
-def make_dataset(paths: ProjectPaths, data: Sequence[Path] | None = None, base: str | None = None) -> Dataset:
+def make_dataset(paths: ProjectPaths, data: Sequence[Path] | None = None, base: str | None = None,
+                 infer: bool = False) -> Dataset:
+    """Load the records and build the dataset; with ``infer``, add the OWL 2 RL entailments in their own
+    named graph ({base}graph/inferred)."""
     ns = Namespaces(base) if base else Namespaces()
     project = load_records(paths, data)
-    return build_dataset(project, ns, load_ontology(paths.ontology_dir, ns))
+    ds = build_dataset(project, ns, load_ontology(paths.ontology_dir, ns))
+    if infer:
+        from .infer import with_inferences
+
+        ds = with_inferences(ds)
+    return ds
 
 
 def validate(dataset: Dataset, paths: ProjectPaths) -> ValidationReport:
@@ -46,10 +54,10 @@ def validate(dataset: Dataset, paths: ProjectPaths) -> ValidationReport:
 
 def build(paths: ProjectPaths | None = None, data: Sequence[Path] | None = None, base: str | None = None,
           out: Path | None = None, formats: Sequence[str] = BUILD_FORMATS, threshold: str = "violation",
-          write: bool = True) -> BuildResult:
+          write: bool = True, infer: bool = False) -> BuildResult:
     """Load, convert, validate and (if the data conforms at ``threshold``) write dist/."""
     paths = paths or find_project()
-    ds = make_dataset(paths, data, base)
+    ds = make_dataset(paths, data, base, infer)
     report = validate(ds, paths)
     written: tuple[Path, ...] = ()
     if write and report.conforms(threshold):

@@ -294,6 +294,7 @@ class Project:
 def data_files(paths: Iterable[Path]) -> list[Path]:
     out: set[Path] = set()
     for path in paths:
+        path = path.resolve()
         if path.is_dir():
             out.update(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
         else:

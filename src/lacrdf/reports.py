@@ -22,7 +22,7 @@ def _short(iri: str | None) -> str:
                   ("https://w3id.org/lacrdf/shapes#", "lacsh:"), ("http://www.w3.org/2000/01/rdf-schema#", "rdfs:"),
                   ("http://www.w3.org/2002/07/owl#", "owl:"), ("http://www.w3.org/ns/org#", "org:"),
                   ("https://schema.org/", "schema:"), ("http://www.w3.org/ns/prov#", "prov:"),
-                  ("http://purl.org/dc/terms/", "dcterms:")):
+                  ("http://purl.org/dc/terms/", "dcterms:"), ("https://w3id.org/lacrdf/lint#", "lint:")):
         iri = iri.replace(ns, p)
     return iri
 
@@ -40,8 +40,9 @@ def _where(r: ValidationResult) -> str:
 def line_of(r: ValidationResult) -> str:
     """One line per result: place, severity, message, then shape, constraint and value."""
     value = f", value {r.value}" if r.value is not None else ""
-    return (f"{_where(r)} {r.severity}: {r.message} [{_short(r.constraint)} on {_short(r.path)} "
-            f"of {_short(r.focus)}{value}; shape {_short(r.shape)}]")
+    on = f" on {_short(r.path)}" if r.path else ""
+    shape = f"; shape {_short(r.shape)}" if r.shape != r.constraint else ""
+    return f"{_where(r)} {r.severity}: {r.message} [{_short(r.constraint)}{on} of {_short(r.focus)}{value}{shape}]"
 
 
 def _summary(report: ValidationReport, threshold: str) -> str:

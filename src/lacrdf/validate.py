@@ -162,7 +162,17 @@ def _parse_term(text: str | None) -> ox.NamedNode | ox.Literal | None:
     return obj if isinstance(obj, ox.Literal) else None
 
 
-def _locate(ds: Dataset, raw: RawResult, fields_of: dict[str, str]) -> TripleOrigin | None:
+def _by_subject_predicate(ds: Dataset) -> dict[tuple[str, str], TripleOrigin]:
+    """The first origin of any triple with a given subject and predicate (for results with no value,
+    such as a missing language, the field that holds the other values is the place to fix)."""
+    index: dict[tuple[str, str], TripleOrigin] = {}
+    for triple, origin in sorted(ds.origins.items(), key=lambda kv: str(kv[0])):
+        index.setdefault((triple.subject.value, triple.predicate.value), origin)
+    return index
+
+
+def _locate(ds: Dataset, raw: RawResult, fields_of: dict[str, str],
+            sp_index: dict[tuple[str, str], TripleOrigin]) -> TripleOrigin | None:
     value = _parse_term(raw.value)
     if raw.path and raw.path.startswith(("http://", "https://")) and value is not None:
         try:
@@ -171,6 +181,8 @@ def _locate(ds: Dataset, raw: RawResult, fields_of: dict[str, str]) -> TripleOri
             triple = None
         if triple is not None and triple in ds.origins:
             return ds.origins[triple]
+    if raw.path and (raw.focus, raw.path) in sp_index:
+        return sp_index[(raw.focus, raw.path)]
     try:
         focus = ox.NamedNode(raw.focus)
     except ValueError:
@@ -190,9 +202,10 @@ def validate_dataset(ds: Dataset, shapes: rdflib.Graph, shape_names: Sequence[st
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine '{engine}'; choose one of {', '.join(ENGINES)}")
     raws = validate_pyshacl(ds, shapes)
+    sp_index = _by_subject_predicate(ds) if raws else {}
     results = []
     for raw in raws:
-        where = _locate(ds, raw, fields_of)
+        where = _locate(ds, raw, fields_of, sp_index)
         results.append(ValidationResult(
             origin=where.origin if where else None, severity=raw.severity, focus=raw.focus, path=raw.path,
             value=raw.value, shape=raw.shape, constraint=raw.constraint, message=raw.message,

@@ -20,6 +20,8 @@ class PartialDate:
 
     @property
     def datatype(self) -> str:
+        if self.lexical.startswith("--"):
+            return XSD + "gMonthDay"
         n = len(self.lexical)
         return XSD + ("gYear" if n == 4 else "gYearMonth" if n == 7 else "date")
 
@@ -34,10 +36,21 @@ class PartialDate:
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+_MONTH_DAY_RE = re.compile(r"^--(\d{2})-(\d{2})$")
+
+
 def parse_date(raw: str) -> PartialDate:
+    """YYYY, YYYY-MM, YYYY-MM-DD, or --MM-DD (a day of a month whose year the text does not give)."""
+    month_day = _MONTH_DAY_RE.match(raw)
+    if month_day:
+        try:
+            dt.date(2000, int(month_day.group(1)), int(month_day.group(2)))  # 2000 is a leap year
+        except ValueError:
+            raise ValueError(f"'{raw}' is not a day of the calendar") from None
+        return PartialDate(raw)
     match = _DATE_RE.match(raw)
     if not match:
-        raise ValueError(f"'{raw}' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"'{raw}' is not a date; write YYYY, YYYY-MM, YYYY-MM-DD or --MM-DD")
     year, month, day = match.groups()
     if month is not None and not 1 <= int(month) <= 12:
         raise ValueError(f"'{raw}' has month {month}; months run 01 to 12")

@@ -17,7 +17,8 @@ AgreementType = Literal[
     "currency-swap", "intergovernmental-agreement", "cooperation-agreement", "cooperation-document",
     "declaration", "action-plan", "joint-statement", "plan",
 ]
-Status = Literal["signed", "in-force", "renewed", "in-operation", "adopted", "issued", "under-discussion"]
+Status = Literal["signed", "concluded", "in-force", "renewed", "in-operation", "adopted", "issued",
+                 "under-discussion"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -33,6 +33,7 @@ class EventRecord(FactRecord):
     headed_by: tuple[ActorRef, ...] = ()
     hosted_by: ActorRef | None = None
     organizers: tuple[ActorRef, ...] = ()
+    supporters: tuple[ActorRef, ...] = ()
     part_of: Ref | None = None
     ordinal: int | None = field(default=None, metadata={"min": 1})
     outcomes: tuple[FactRef, ...] = field(default=(), metadata={"fact_kinds": ("agreement", "programme", "body")})
@@ -51,6 +52,7 @@ def convert(rec: EventRecord, ctx: Context) -> Iterable[Emit]:
     out.refs(lac.headedBy, rec.headed_by, "headed_by")
     out.refs(lac.hostedBy, rec.hosted_by, "hosted_by")
     out.refs(lac.organizer, rec.organizers, "organizers")
+    out.refs(lac.supporter, rec.supporters, "supporters")
     out.refs(lac.partOf, rec.part_of, "part_of")
     out.add(lac.ordinal, integer(rec.ordinal) if rec.ordinal is not None else None, "ordinal")
     out.refs(W3C.PROV_GENERATED, rec.outcomes, "outcomes")
