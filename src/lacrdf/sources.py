@@ -91,6 +91,11 @@ def _norm(text: str) -> str:
     return " ".join(text.replace("’", "'").replace("–", "-").lower().split())
 
 
+def _named(name: str, text: str) -> bool:
+    """Whole-word match, so 'Lima' is not found in 'climate'."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
 def check_citations(project: Project, seeds: Path) -> list[RecordError]:
     """For every fact, each actor it involves is named (by a label, acronym or alias) in a cited paragraph."""
     errors: list[RecordError] = []
@@ -103,7 +108,7 @@ def check_citations(project: Project, seeds: Path) -> list[RecordError]:
             cited = " \n ".join(paras[p - 1] for p in fact.para if p <= len(paras))
             for fname, actor_id in involved_actors(fact):
                 names = actor_names(project, actor_id)
-                if not any(_norm(n) in cited for n in names):
+                if not any(_named(_norm(n), cited) for n in names):
                     line, col = fact.positions.get(fname, (fact.origin.line, 1))
                     errors.append(RecordError(
                         fact.origin.file, line, col,

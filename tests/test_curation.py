@@ -1,0 +1,146 @@
+"""The curated graph against its sources: every fact's actors are named in the cited paragraph, every
+source matches its text, and the stored queries give the answers the documents give."""
+
+from __future__ import annotations
+
+import pytest
+
+from lacrdf import Dataset, Namespaces, Project, ProjectPaths
+from lacrdf.kinds.base import Context
+from lacrdf.queries import bind, get_query, run_local
+from lacrdf.sources import check_against_texts, check_citations
+
+from .conftest import seeds_dir
+
+NS = Namespaces()
+DOCUMENTS = {
+    "000_24c7c346798f0c18.txt": "be-fps-lac",
+    "001_472f23b354a28aac.txt": "by-mfa-latin-america",
+    "002_82b5939f056eb492.txt": "eu-regio-celac",
+    "003_c87613f8c14f1723.txt": "eclac-news-2021-10-13",
+    "004_bcba8142888d0994.txt": "cn-mfa-cai-wei",
+}
+
+
+def test_every_document_is_curated(project: Project) -> None:
+    by_file = {s.file: s.id for s in project.sources.values()}
+    assert by_file == DOCUMENTS
+    for source in DOCUMENTS.values():
+        assert len(project.facts_of(source)) >= 20, source
+
+
+def test_sources_match_their_texts(project: Project, paths: ProjectPaths) -> None:
+    assert check_against_texts(project, seeds_dir(paths)) == []
+
+
+def test_every_fact_names_its_actors_in_the_cited_paragraph(project: Project, paths: ProjectPaths) -> None:
+    problems = check_citations(project, seeds_dir(paths))
+    assert problems == [], "\n".join(p.render() for p in problems[:20])
+
+
+def test_citation_check_catches_a_wrong_paragraph(project: Project, paths: ProjectPaths) -> None:
+    import dataclasses
+
+    from lacrdf.records import Project as P
+
+    fact = project.facts["be-emb-lima"]
+    moved = dataclasses.replace(fact, para=(4,))
+    broken = P(project.actors, project.sources, {**project.facts, fact.id: moved})
+    problems = check_citations(broken, seeds_dir(paths))
+    assert [p.record for p in problems] == ["be-emb-lima", "be-emb-lima"]  # neither Belgium nor Lima in para 4
+
+
+def run(ds: Dataset, paths: ProjectPaths, project: Project, name: str, cols: tuple[str, ...], **params: str
+        ) -> list[tuple[str, ...]]:
+    ctx = Context(NS, project.actors, project.facts)
+    res = run_local(ds.store, bind(get_query(paths.queries_dir, name), params, NS, ctx.resolve_actor))
+    return [tuple(r[c].value if c in r else "" for c in cols) for r in res.rows]
+
+
+def test_belarus_missions_both_directions(dataset: Dataset, paths: ProjectPaths, project: Project) -> None:
+    kept = run(dataset, paths, project, "missions-by-host", ("type", "hostName"), sending="BY")
+    assert kept == [("embassy", "Argentina"), ("honorary consulate", "Argentina"),
+                    ("honorary consulate", "Bolivia"), ("embassy", "Brazil"), ("honorary consulate", "Brazil"),
+                    ("embassy", "Cuba"), ("honorary consulate", "Dominican Republic"), ("embassy", "Ecuador"),
+                    ("honorary consulate", "Mexico"), ("honorary consulate", "Nicaragua"),
+                    ("honorary consulate", "Uruguay"), ("embassy", "Venezuela")]
+    hosted = run(dataset, paths, project, "missions-in-state", ("sendingName", "type"), host="BY")
+    assert hosted == [("Brazil", "embassy"), ("Chile", "honorary consulate"), ("Cuba", "embassy"),
+                      ("Dominican Republic", "honorary consulate"), ("Ecuador", "honorary consulate"),
+                      ("Mexico", "honorary consulate"), ("Nicaragua", "honorary consulate"),
+                      ("Peru", "honorary consulate"), ("Uruguay", "honorary consulate"), ("Venezuela", "embassy")]
+
+
+def test_observer_status_and_members(dataset: Dataset, paths: ProjectPaths, project: Project) -> None:
+    cols = ("memberName", "role", "since")
+    assert run(dataset, paths, project, "memberships", cols, organization="pacific-alliance") == [
+        ("Chile", "member", ""), ("Colombia", "member", ""), ("Mexico", "member", ""), ("Peru", "member", ""),
+        ("Belarus", "observer", "2018-06")]
+    assert run(dataset, paths, project, "memberships", cols, organization="acs") == [
+        ("Belarus", "observer", "2016-01")]
+    aiib = run(dataset, paths, project, "memberships", ("memberName", "role"), organization="aiib")
+    assert sorted(aiib) == [("Argentina", "member"), ("Brazil", "member"), ("Chile", "member"),
+                            ("Ecuador", "member"), ("Uruguay", "member")]
+
+
+def test_trade_figures_keep_stated_precision(dataset: Dataset, paths: ProjectPaths, project: Project) -> None:
+    cols = ("flow", "value", "currency", "unitMultiplier", "period")
+    assert run(dataset, paths, project, "trade-figures", cols, reporter="BY") == [
+        ("exports", "853800000", "USD", "6", "2018"), ("imports", "504600000", "USD", "6", "2018"),
+        ("trade turnover", "1358000000", "USD", "9", "2018")]
+    cn = run(dataset, paths, project, "trade-figures", ("value", "periodStart", "periodEnd"), reporter="CN")
+    assert ("411250000000", "2021-01", "2021-11") in cn
+
+
+def test_china_relations(dataset: Dataset, paths: ProjectPaths, project: Project) -> None:
+    rows = run(dataset, paths, project, "relations", ("partyName", "status", "date", "count"), party="NI")
+    assert rows == [("Nicaragua", "resumed", "2021-12", "")]
+    established = [r for r in run(dataset, paths, project, "relations", ("status", "date"), party="CN")
+                   if r[0] == "established"]
+    assert established == [("established", "2018"), ("established", "2018")]
+    by = run(dataset, paths, project, "relations", ("count", "outOf"), party="BY")
+    assert ("31", "33") in by
+
+
+def test_what_the_2021_ministerial_meeting_adopted(dataset: Dataset, paths: ProjectPaths, project: Project) -> None:
+    rows = [r for r in run(dataset, paths, project, "outcomes", ("date", "outcomeTitle", "kind"), participant="CN")
+            if r[0] == "2021-12-03"]
+    assert rows == [
+        ("2021-12-03", "China-CELAC Joint Action Plan (2022-2024)", "agreement"),
+        ("2021-12-03", "China-CELAC Special Loan for Cooperation on Digital Economy", "programme"),
+        ("2021-12-03", "China-CELAC Special Loan for Development Cooperation", "programme"),
+        ("2021-12-03", "Declaration of the Third Ministers' Meeting of the China-CELAC Forum", "agreement"),
+    ]
+
+
+def test_companies_in_argentina(dataset: Dataset, paths: ProjectPaths, project: Project) -> None:
+    assert run(dataset, paths, project, "companies", ("companyName", "presence"), country="AR") == [
+        ("Belatra", "representative office"), ("Gomselmash", "branch")]
+
+
+@pytest.mark.parametrize("code", ["AG", "AR", "BS", "BB", "BZ", "BO", "BR", "CL", "CO", "CR", "CU", "DM", "DO",
+                                  "EC", "SV", "GD", "GT", "GY", "HT", "HN", "JM", "MX", "NI", "PA", "PY", "PE",
+                                  "KN", "LC", "VC", "SR", "TT", "UY", "VE"])
+def test_celac_state_has_codes_and_wikidata(project: Project, code: str) -> None:
+    from lacrdf.countries import country_codes
+
+    actor = project.actors[code]
+    assert actor.type == "state"
+    assert country_codes(code)[0] == code and len(country_codes(code)[1]) == 3
+    assert actor.wikidata is not None and actor.wikidata in paths_reference().values()
+
+
+def paths_reference() -> dict[str, str]:
+    from .conftest import ROOT
+
+    path = ROOT.parent / "shared" / "reference" / "wikidata-ids.tsv"
+    if not path.is_file():
+        pytest.skip(f"reference ids not found at {path}")
+    rows = [ln.split("\t") for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    return {name: qid for name, qid in rows[1:]}
+
+
+def test_every_wikidata_id_comes_from_the_reference(project: Project) -> None:
+    reference = set(paths_reference().values())
+    used = {a.id: a.wikidata for a in project.actors.values() if a.wikidata}
+    assert used and all(q in reference for q in used.values()), {k: v for k, v in used.items() if v not in reference}
