@@ -39,7 +39,7 @@ def test_help_example_runs(command: str, runner: CliRunner, tmp_path: Path) -> N
     args = [str(tmp_path / Path(a).name) if a.startswith("dist/") or a in ("dist", "site", "synth-small")
             else a for a in args]
     result = runner.invoke(main, args)
-    assert result.exit_code == 0, f"{example}: {result.output}"
+    assert result.exit_code == 0, f"{args}: {result.output}"
 
 
 def test_readme_documents_every_command() -> None:
@@ -61,7 +61,7 @@ def test_bad_record_gives_one_located_line_and_exit_2(runner: CliRunner, tmp_pat
     result = runner.invoke(main, ["build", "--data", str(ROOT / "data" / "actors"), "--data", str(bad),
                                   "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
-    lines = [l for l in result.output.splitlines() if l.strip()]
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert lines == ["tests/data/invalid/unknown-actor.yaml:4:83: record 't-emb': field 'host': "
                      "unknown actor 'peru' (did you mean 'PE'?)"]
     assert "Traceback" not in result.output

@@ -18,14 +18,14 @@ from lacrdf.values import PartialDate
 R = "https://w3id.org/lacrdf/id/"
 T = "https://w3id.org/lacrdf/ontology#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-O = Origin("test.yaml", 1)
+AT = Origin("test.yaml", 1)
 
 
 def ctx_with(*facts) -> Context:  # type: ignore[no-untyped-def]
     actors = {
-        "BE": ActorRecord(id="BE", origin=O, type="state", wikidata="Q31"),  # type: ignore[arg-type]
-        "lac": ActorRecord(id="lac", origin=O, type="region", name="LAC"),  # type: ignore[arg-type]
-        "lima": ActorRecord(id="lima", origin=O, type="city", name="Lima", country=ActorRef("BE")),  # type: ignore[arg-type]
+        "BE": ActorRecord(id="BE", origin=AT, type="state", wikidata="Q31"),  # type: ignore[arg-type]
+        "lac": ActorRecord(id="lac", origin=AT, type="region", name="LAC"),  # type: ignore[arg-type]
+        "lima": ActorRecord(id="lima", origin=AT, type="city", name="Lima", country=ActorRef("BE")),  # type: ignore[arg-type]
     }
     return Context(Namespaces(), actors, {f.id: f for f in facts})
 
@@ -35,7 +35,7 @@ def triples(emits) -> set[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
 
 
 def test_mission_triples() -> None:
-    rec = MissionRecord(id="m1", origin=O, source="s", para=(11,), mission_type="embassy",
+    rec = MissionRecord(id="m1", origin=AT, source="s", para=(11,), mission_type="embassy",
                         sending=ActorRef("BE"), seat=ActorRef("lima"))
     got = triples(fact_emits(rec, ctx_with(rec)))
     m = R + "mission/m1"
@@ -47,7 +47,7 @@ def test_mission_triples() -> None:
 
 
 def test_figure_keeps_stated_precision_and_exact_value() -> None:
-    rec = FigureRecord(id="f1", origin=O, source="s", para=(13,), figure_type="trade", flow="imports",
+    rec = FigureRecord(id="f1", origin=AT, source="s", para=(13,), figure_type="trade", flow="imports",
                        reporter=ActorRef("BE"), partner=ActorRef("lac"), amount=Decimal("5032.9"),
                        scale="million", currency="EUR", period=PartialDate("2020"),
                        share_of_total=Decimal("1.40"))
@@ -72,7 +72,7 @@ def test_state_gets_iso_codes_and_four_labels_from_pycountry() -> None:
 
 
 def test_converters_are_deterministic() -> None:
-    rec = MissionRecord(id="m1", origin=O, source="s", para=(11,), mission_type="embassy",
+    rec = MissionRecord(id="m1", origin=AT, source="s", para=(11,), mission_type="embassy",
                         sending=ActorRef("BE"), seat=ActorRef("lima"))
     ctx = ctx_with(rec)
     assert list(fact_emits(rec, ctx)) == list(fact_emits(rec, ctx))

@@ -87,3 +87,13 @@ def test_infer_adds_a_separate_graph(paths: ProjectPaths, dataset: Dataset) -> N
     types = {q.object.value for q in extra if q.subject.value.endswith("/mission/be-emb-lima")}
     assert {dataset.ns.terms + "DiplomaticMission", dataset.ns.terms + "Fact"} <= types
     assert not any(q.object.value.startswith("http://www.wikidata.org/") for q in extra)
+
+
+def test_infer_leaves_rdflib_literal_conversion_unchanged(dataset: Dataset) -> None:
+    from rdflib.term import _toPythonMapping
+
+    from lacrdf.infer import inferred_quads
+
+    before = dict(_toPythonMapping)
+    inferred_quads(dataset)
+    assert dict(_toPythonMapping) == before

@@ -58,7 +58,8 @@ CASES = [
     ("MissionShape", R + "mission/t-mission", drop(R + "mission/t-mission", T + "sendingState")),
     ("MissionShape", R + "mission/t-mission", drop(R + "mission/t-mission", T + "hostState")),
     ("RelationShape", R + "relation/t-relation", add(R + "relation/t-relation", T + "party", N(R + "state/CU"))),
-    ("CountShape", R + "count/t-count", replace(R + "count/t-count", T + "count", ox.Literal("40", datatype=N(XSD + "integer")))),
+    ("CountShape", R + "count/t-count",
+     replace(R + "count/t-count", T + "count", ox.Literal("40", datatype=N(XSD + "integer")))),
     ("PartnershipShape", R + "partnership/t-partnership", drop(R + "partnership/t-partnership", T + "partnershipType")),
     ("AgreementShape", R + "agreement/t-agreement", drop(R + "agreement/t-agreement", T + "agreementType")),
     ("MembershipShape", R + "membership/t-membership", drop(R + "membership/t-membership", ORG + "role")),
@@ -66,7 +67,8 @@ CASES = [
     ("JointBodyShape", R + "joint-body/t-body", drop(R + "joint-body/t-body", T + "bodyType")),
     ("ProgrammeShape", R + "programme/t-programme", drop(R + "programme/t-programme", T + "programmeType")),
     ("FigureShape", R + "figure/t-figure", drop(R + "figure/t-figure", T + "reporter")),
-    ("AmountShape", R + "figure/t-figure/amount", replace(R + "figure/t-figure/amount", "https://schema.org/currency", ox.Literal("euro"))),
+    ("AmountShape", R + "figure/t-figure/amount",
+     replace(R + "figure/t-figure/amount", "https://schema.org/currency", ox.Literal("euro"))),
     ("PresenceShape", R + "presence/t-presence", drop(R + "presence/t-presence", T + "company")),
     ("PostShape", R + "post/t-post", drop(R + "post/t-post", ORG + "heldBy")),
     ("PositionShape", R + "position/t-position", drop(R + "position/t-position", T + "stance")),
@@ -74,7 +76,8 @@ CASES = [
     ("StateShape", R + "state/BE", drop(R + "state/BE", T + "iso3166Alpha3")),
     ("CityShape", R + "city/lima", drop(R + "city/lima", T + "country")),
     ("SourceShape", R + "source/test-all-kinds", replace(R + "source/test-all-kinds", T + "sha256", ox.Literal("xyz"))),
-    ("LocatorShape", R + "source/test-all-kinds/paragraph/1", drop(R + "source/test-all-kinds/paragraph/1", T + "paragraphNumber")),
+    ("LocatorShape", R + "source/test-all-kinds/paragraph/1",
+     drop(R + "source/test-all-kinds/paragraph/1", T + "paragraphNumber")),
 ]
 
 

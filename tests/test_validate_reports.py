@@ -48,7 +48,8 @@ def test_text_format(known: ValidationReport) -> None:
     assert [ln.split(": ")[0] for ln in mine] == [f"{f}:{line}:{col}" for f, line, col in
                                                     ((FILE, 5, 10), (FILE, 8, 13), (FILE, 25, 21))]
     assert "value \"150\"^^<http://www.w3.org/2001/XMLSchema#decimal>" in mine[2]
-    assert lines[-1].startswith("3 violations, 0 warnings,") and lines[-1].endswith("does not conform (--fail-on violation)")
+    assert lines[-1].startswith("3 violations, 0 warnings,")
+    assert lines[-1].endswith("does not conform (--fail-on violation)")
 
 
 def test_json_format(known: ValidationReport) -> None:
@@ -67,7 +68,8 @@ def test_turtle_format_is_a_shacl_report(known: ValidationReport) -> None:
     sh = "http://www.w3.org/ns/shacl#"
     ask = store.query(f"ASK {{ ?r a <{sh}ValidationReport> ; <{sh}conforms> false }}")
     assert bool(ask)
-    rows = list(store.query(f"SELECT ?res WHERE {{ ?r <{sh}result> ?res . ?res <{sh}resultSeverity> <{sh}Violation> }}"))
+    rows = list(store.query(
+        f"SELECT ?res WHERE {{ ?r <{sh}result> ?res . ?res <{sh}resultSeverity> <{sh}Violation> }}"))
     assert len(rows) == 3
     assert len(list(store.query(f"SELECT ?res WHERE {{ ?r <{sh}result> ?res }}"))) == len(known.results)
 
@@ -82,7 +84,8 @@ def test_junit_format(known: ValidationReport) -> None:
     texts = [f.text or "" for f in suite.iter("failure")]
     assert any(t.startswith(f"{FILE}:25:21:") for t in texts)
     with_info = ET.fromstring(render_report(known, "junit", "info")).find("testsuite")
-    assert with_info is not None and int(with_info.get("failures") or 0) == known.counts()["violation"] + known.counts()["info"]
+    expected = known.counts()["violation"] + known.counts()["info"]
+    assert with_info is not None and int(with_info.get("failures") or 0) == expected
 
 
 def test_github_format(known: ValidationReport) -> None:
@@ -129,7 +132,8 @@ def test_typo_in_a_record_gives_one_line_with_the_fix(tmp_path: Path, monkeypatc
                                                       paths: ProjectPaths) -> None:
     monkeypatch.chdir(paths.root)
     src = (paths.data / "sources" / "belgium-fps-lac.yaml").read_text(encoding="utf-8")
-    typo = src.replace("mission_type: embassy, sending: BE, seat: lima", "mision_type: embassy, sending: BE, seat: lima")
+    typo = src.replace("mission_type: embassy, sending: BE, seat: lima",
+                       "mision_type: embassy, sending: BE, seat: lima")
     bad = tmp_path / "belgium-typo.yaml"
     bad.write_text(typo, encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(bad)])

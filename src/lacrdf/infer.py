@@ -16,11 +16,19 @@ def inferred_quads(ds: Dataset) -> list[ox.Quad]:
     inverse and symmetric properties). Axiomatic triples about the vocabularies themselves, reflexive
     owl:sameAs and literal-typing triples are left out: they say nothing about the data."""
     import owlrl
+    from rdflib.term import _toPythonMapping
 
     graph = to_rdflib(ds.quads)
     before = {(s, p, o) for s, p, o in graph}
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
-                           datatype_axioms=False).expand(graph)
+    # owlrl's "improved datatypes" rewrite rdflib's global literal conversions and do not fully restore
+    # them (gMonthDay literals then look ill-typed to every later rdflib user): keep rdflib's own.
+    saved = dict(_toPythonMapping)
+    try:
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False,
+                               improved_datatypes=False).expand(graph)
+    finally:
+        _toPythonMapping.clear()
+        _toPythonMapping.update(saved)
     target = ox.NamedNode(ds.ns.graphs + "inferred")
     resources = ds.ns.resources
     known = {q.triple for q in ds.quads}

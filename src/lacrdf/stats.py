@@ -35,7 +35,7 @@ def compute_stats(project: Project, ds: Dataset) -> list[dict[str, object]]:
 def render_stats(rows: list[dict[str, object]]) -> str:
     header = ("source", "facts", "actors", "triples")
     widths = [max(len(h), *(len(str(r[h])) for r in rows)) for h in header]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)), "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)), "  ".join("-" * w for w in widths)]
     for r in rows:
-        lines.append("  ".join(str(r[h]).ljust(w) for h, w in zip(header, widths)).rstrip())
+        lines.append("  ".join(str(r[h]).ljust(w) for h, w in zip(header, widths, strict=False)).rstrip())
     return "\n".join(lines) + "\n"

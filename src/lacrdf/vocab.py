@@ -20,7 +20,8 @@ CLASSES = frozenset({
 OBJECT_PROPERTIES = frozenset({
     "country", "partOf", "sendingState", "hostState", "seat", "jurisdiction", "party", "relationStatus",
     "subject", "scope", "counterpart", "countQualifier", "partnershipType", "agreementType", "status",
-    "eventType", "location", "participant", "headedBy", "hostedBy", "organizer", "supporter", "bodyType", "programmeType",
+    "eventType", "location", "participant", "headedBy", "hostedBy", "organizer", "supporter", "bodyType",
+    "programmeType",
     "funder", "figureType", "flow", "reporter", "partner", "amount", "valueQualifier", "statisticsSource",
     "relatedTo", "company", "presenceType", "operatesIn", "holder", "stance", "about",
 })

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Union
 
 import yaml
 
@@ -45,7 +44,7 @@ class LocDict(dict[str, "LocValue"]):
     key_pos: dict[str, tuple[int, int]]
 
 
-LocValue = Union[LocStr, LocList, LocDict, None]
+LocValue = LocStr | LocList | LocDict | None
 
 
 def read_text(path: Path, display: str) -> str:

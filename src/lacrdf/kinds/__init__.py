@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from ..records import FactRecord
 from .base import Context, Emit
 

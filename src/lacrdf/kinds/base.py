@@ -116,7 +116,8 @@ class Out:
         self.subject = subject
         self.items: list[Emit] = []
 
-    def add(self, predicate: ox.NamedNode, obj: Term | None, fieldname: str, subject: ox.NamedNode | None = None) -> None:
+    def add(self, predicate: ox.NamedNode, obj: Term | None, fieldname: str,
+            subject: ox.NamedNode | None = None) -> None:
         if obj is not None:
             self.items.append(Emit(subject or self.subject, predicate, obj, fieldname))
 
