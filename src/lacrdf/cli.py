@@ -304,12 +304,17 @@ def publish(store_url: str, graph_prefix: str | None, user: str | None, password
     """
     import os
 
-    from .remote import Auth, publish as do_publish
+    from .remote import Auth
+    from .remote import publish as do_publish
 
     paths = find_project()
     ds = pipeline.make_dataset(paths, data or None, base)
+    from .errors import InputError
+
     password = os.environ.get(password_env) if user else None
     token = os.environ.get(token_env) if token_env else None
+    if token_env and not token:
+        raise InputError(f"--token-env {token_env}: the environment variable is not set")
     report = do_publish(ds, store_url, graph_prefix=graph_prefix, auth=Auth(user, password, token),
                         timeout=timeout, retries=retries)
     click.echo(report.render(), nl=False)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .actors import convert_actor, convert_source
 from .config import Namespaces
 from .errors import InputError, RecordError, RecordErrors
 from .kinds import KINDS, kind_of
 from .kinds.base import Context, Emit, string
-from .actors import convert_actor, convert_source
 from .records import Origin, Project
 from .vocab import W3C
 
