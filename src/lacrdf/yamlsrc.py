@@ -125,6 +125,11 @@ def _convert(node: yaml.Node, name: str) -> LocValue:
             raise RecordError(name, line, col, f"YAML tag {node.tag!r} is not allowed", hint="remove the tag")
         if node.tag == "tag:yaml.org,2002:null" and node.style is None:
             return None
+        bad = _CONTROL.search(node.value)
+        if bad:
+            # an escape such as "\ud800" or "\x01" in a quoted scalar: the raw text was clean
+            raise RecordError(name, line, col, f"character U+{ord(bad.group()):04X} (a control character or "
+                              "lone surrogate) is not allowed in a value", hint="remove the escape")
         return LocStr(node.value, line, col)
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
