@@ -112,3 +112,15 @@ def test_stats_counts_facts_per_source(runner: CliRunner, project) -> None:  # t
         assert rows[source]["facts"] == len(project.facts_of(source))
         assert rows[source]["triples"] > rows[source]["facts"]
     assert rows["total"]["facts"] == len(project.facts)
+
+
+def test_readme_documents_every_record_field() -> None:
+    from lacrdf.kinds import KINDS
+    from lacrdf.records import ActorRecord, SourceRecord, record_fields
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in KINDS:
+        assert f"`kind: {name}`" in readme, f"README.md has no table for kind '{name}'"
+    for cls in (ActorRecord, SourceRecord, *(k.record for k in KINDS.values())):
+        for field, *_ in record_fields(cls):
+            assert f"| `{field}` |" in readme, f"README.md does not document field '{field}' of {cls.__name__}"

@@ -58,7 +58,8 @@ def test_relative_or_non_http_iris_are_refused(tmp_path: Path, paths: ProjectPat
     assert "field 'url'" in error_of(tmp_path, paths, SOURCE % f', url: "{url}"')
 
 
-FIGURE = SOURCE % "" + "facts:\n  - {id: t-f, kind: figure, para: 1, figure_type: trade, reporter: BE, currency: EUR, %s}\n"
+FIGURE = (SOURCE % "" + "facts:\n"
+          "  - {id: t-f, kind: figure, para: 1, figure_type: trade, reporter: BE, currency: EUR, %s}\n")
 EVENT = SOURCE % "" + "facts:\n  - {id: t-e, kind: event, para: 1, event_type: meeting, title: T, %s}\n"
 
 
