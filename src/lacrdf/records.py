@@ -12,6 +12,7 @@ import types
 import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, NewType, TypeVar, get_args, get_origin, get_type_hints
@@ -234,9 +235,16 @@ def _parse_aliases(raw: LocValue, file: str, fname: str, rid: str | None, pos: t
     return dict(sorted(result.items()))
 
 
+@cache
+def type_hints(cls: type) -> dict[str, Any]:
+    """get_type_hints is slow (it evaluates every annotation): once per class is enough."""
+    return get_type_hints(cls)
+
+
+@cache
 def record_fields(cls: type[Record]) -> list[tuple[str, Any, bool, Mapping[str, Any]]]:
     """(name, type, required, metadata) of the fields a YAML record of ``cls`` may carry."""
-    hints = get_type_hints(cls)
+    hints = type_hints(cls)
     out = []
     for f in fields(cls):
         if f.name in ("origin", "positions") or f.metadata.get("internal"):
@@ -448,7 +456,7 @@ def check_references(project: Project) -> list[RecordError]:
                                       hint="give 'name:' (one spelling for every language) or 'labels:'"))
     records: list[Record] = [*project.actors.values(), *project.sources.values(), *project.facts.values()]
     for rec in records:
-        hints = get_type_hints(type(rec))
+        hints = type_hints(type(rec))
         for f in fields(rec):
             value = getattr(rec, f.name)
             if value is None:

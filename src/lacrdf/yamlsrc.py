@@ -76,20 +76,17 @@ def read_text(path: Path, display: str) -> str:
     return text
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Refuses anchors and aliases while composing, before any expansion can happen."""
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:  # type: ignore[override]
-        event = self.peek_event()
+
+def _refuse_anchors(text: str, name: str) -> None:
+    """Scan the events (fast, in C) before composing: an anchor or alias is refused before any
+    expansion could happen, so an alias bomb costs nothing."""
+    for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             mark = event.start_mark
-            raise _AnchorError(mark.line + 1, mark.column + 1)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
-
-
-class _AnchorError(Exception):
-    def __init__(self, line: int, column: int) -> None:
-        self.line, self.column = line, column
+            raise RecordError(name, mark.line + 1, mark.column + 1, "YAML anchors and aliases are not allowed",
+                              hint="write the value out")
 
 
 def load_yaml(path: Path, display: str | None = None) -> LocValue:
@@ -97,10 +94,8 @@ def load_yaml(path: Path, display: str | None = None) -> LocValue:
     name = display or str(path)
     text = read_text(path, name)
     try:
-        node = yaml.compose(text, Loader=_StrictLoader)
-    except _AnchorError as exc:
-        raise RecordError(name, exc.line, exc.column, "YAML anchors and aliases are not allowed",
-                          hint="write the value out") from None
+        _refuse_anchors(text, name)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

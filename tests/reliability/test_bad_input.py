@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import tracemalloc
 from pathlib import Path
@@ -111,9 +112,9 @@ def test_language_tags_are_normalised_to_lower_case(tmp_path: Path, paths: Proje
 
 
 @pytest.mark.parametrize("payload,needle", [
-    (b'actors:\n  - {id: t-p, type: person, name: "a\x01b"}\n', "control character U+0001"),
-    (b'actors:\n  - {id: t-p, type: person, name: "a\\x01b"}\n', "U+0001"),
-    (b'actors:\n  - {id: t-p, type: person, name: "a\\ud800b"}\n', "U+D800"),
+    (b'actors:\n  - {id: t-p, type: person, name: "a\x01b"}\n', "control character U\\+0001"),
+    (b'actors:\n  - {id: t-p, type: person, name: "a\\x01b"}\n', "U\\+0001"),
+    (b'actors:\n  - {id: t-p, type: person, name: "a\\ud800b"}\n', "U\\+D800|invalid Unicode"),
     (b'actors:\n  - {id: t-p, type: person, name: "caf\xe9"}\n', "not valid UTF-8"),
     (b'\xff\xfea\x00c\x00', "not valid UTF-8"),
     (b"actors:\n  - {id: t-p, id: t-q, type: person, name: X}\n", "duplicate key 'id'"),
@@ -125,7 +126,7 @@ def test_language_tags_are_normalised_to_lower_case(tmp_path: Path, paths: Proje
 def test_malformed_files_give_a_located_error(tmp_path: Path, paths: ProjectPaths, payload: bytes,
                                               needle: str) -> None:
     msg = error_of(tmp_path, paths, payload)
-    assert needle in msg
+    assert re.search(needle, msg), msg
     assert msg.split(":")[1].isdigit() and msg.split(":")[2].isdigit()
 
 
