@@ -124,3 +124,20 @@ def test_readme_documents_every_record_field() -> None:
     for cls in (ActorRecord, SourceRecord, *(k.record for k in KINDS.values())):
         for field, *_ in record_fields(cls):
             assert f"| `{field}` |" in readme, f"README.md does not document field '{field}' of {cls.__name__}"
+
+
+def test_progress_is_shown_only_to_a_person(monkeypatch: pytest.MonkeyPatch, runner: CliRunner,
+                                            tmp_path: Path) -> None:
+    import sys
+
+    from lacrdf.progress import SILENT, Bar, for_terminal
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert isinstance(for_terminal(quiet=False), Bar)
+    assert for_terminal(quiet=True) is SILENT
+    monkeypatch.setenv("CI", "true")
+    assert for_terminal(quiet=False) is SILENT
+    assert list(Bar().track(iter(range(5)), "test", 5)) == [0, 1, 2, 3, 4]
+    result = runner.invoke(main, ["build", "--out", str(tmp_path)])
+    assert "loading records" not in result.output

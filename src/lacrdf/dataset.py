@@ -16,6 +16,7 @@ from .config import Namespaces
 from .errors import InputError, RecordError, RecordErrors
 from .kinds import KINDS, kind_of
 from .kinds.base import Context, Emit, string
+from .progress import SILENT, Reporter
 from .records import Origin, Project
 from .vocab import W3C
 
@@ -112,7 +113,7 @@ def fact_emits(rec, ctx: Context) -> Iterable[Emit]:  # type: ignore[no-untyped-
 
 
 def build_dataset(project: Project, ns: Namespaces | None = None,
-                  ontology: Iterable[ox.Quad] = ()) -> Dataset:
+                  ontology: Iterable[ox.Quad] = (), progress: Reporter = SILENT) -> Dataset:
     """Convert every record; raise RecordErrors if a cross-field rule fails (nothing is built)."""
     ns = ns or Namespaces()
     errors = check_rules(project)
@@ -134,7 +135,7 @@ def build_dataset(project: Project, ns: Namespaces | None = None,
     actors_graph = ctx.graph("actors")
     for actor in project.actors.values():
         take(convert_actor(actor, ctx), actors_graph, actor.id, actor.field_origin)
-    for source in project.sources.values():
+    for source in progress.track(project.sources.values(), "converting", len(project.sources)):
         graph = ctx.graph(f"source/{source.id}")
         facts = project.facts_of(source.id)
         cited = [p for f in facts for p in f.para]

@@ -11,6 +11,7 @@ from .config import Namespaces, ProjectPaths, find_project
 from .dataset import Dataset, build_dataset, load_ontology
 from .errors import RecordErrors
 from .export import BUILD_FORMATS, write_dist
+from .progress import SILENT, Reporter
 from .records import Project, load_project
 from .sources import check_against_texts
 from .validate import ValidationReport, load_shapes, shapes_files, validate_dataset
@@ -23,9 +24,9 @@ class BuildResult:
     written: tuple[Path, ...]
 
 
-def load_records(paths: ProjectPaths, data: Sequence[Path] | None = None) -> Project:
+def load_records(paths: ProjectPaths, data: Sequence[Path] | None = None, progress: Reporter = SILENT) -> Project:
     """Load and check the records (default: the project's data/); texts are checked when present."""
-    project = load_project(list(data) if data else [paths.data], root=paths.root)
+    project = load_project(list(data) if data else [paths.data], root=paths.root, progress=progress)
     if paths.seeds.is_dir():
         errors = check_against_texts(project, paths.seeds)
         if errors:
@@ -34,33 +35,36 @@ def load_records(paths: ProjectPaths, data: Sequence[Path] | None = None) -> Pro
 
 
 def make_dataset(paths: ProjectPaths, data: Sequence[Path] | None = None, base: str | None = None,
-                 infer: bool = False) -> Dataset:
+                 infer: bool = False, progress: Reporter = SILENT) -> Dataset:
     """Load the records and build the dataset; with ``infer``, add the OWL 2 RL entailments in their own
     named graph ({base}graph/inferred)."""
     ns = Namespaces(base) if base else Namespaces()
-    project = load_records(paths, data)
-    ds = build_dataset(project, ns, load_ontology(paths.ontology_dir, ns))
+    project = load_records(paths, data, progress)
+    ds = build_dataset(project, ns, load_ontology(paths.ontology_dir, ns), progress)
     if infer:
         from .infer import with_inferences
 
+        progress.step("inferring (OWL 2 RL)")
         ds = with_inferences(ds)
     return ds
 
 
-def validate(dataset: Dataset, paths: ProjectPaths) -> ValidationReport:
+def validate(dataset: Dataset, paths: ProjectPaths, progress: Reporter = SILENT) -> ValidationReport:
     files = shapes_files(paths.shapes_dir)
+    progress.step(f"validating {len(dataset.quads)} quads")
     return validate_dataset(dataset, load_shapes(files), [str(f.relative_to(paths.root)) for f in files])
 
 
 def build(paths: ProjectPaths | None = None, data: Sequence[Path] | None = None, base: str | None = None,
           out: Path | None = None, formats: Sequence[str] = BUILD_FORMATS, threshold: str = "violation",
-          write: bool = True, infer: bool = False) -> BuildResult:
+          write: bool = True, infer: bool = False, progress: Reporter = SILENT) -> BuildResult:
     """Load, convert, validate and (if the data conforms at ``threshold``) write dist/."""
     paths = paths or find_project()
-    ds = make_dataset(paths, data, base, infer)
-    report = validate(ds, paths)
+    ds = make_dataset(paths, data, base, infer, progress)
+    report = validate(ds, paths, progress)
     written: tuple[Path, ...] = ()
     if write and report.conforms(threshold):
+        progress.step("writing")
         onto = _ontology_turtle(ds)
         written = tuple(write_dist(ds, out or paths.dist, formats, {"ontology.ttl": onto}))
     return BuildResult(ds, report, written)

@@ -19,6 +19,7 @@ from typing import Any, Literal, NewType, TypeVar, get_args, get_origin, get_typ
 
 from . import values
 from .errors import RecordError, RecordErrors
+from .progress import SILENT, Reporter
 from .values import PartialDate
 from .yamlsrc import LocDict, LocList, LocStr, LocValue, load_yaml
 
@@ -319,7 +320,7 @@ def _display(path: Path, root: Path | None) -> str:
     return str(path)
 
 
-def load_project(paths: Iterable[Path], root: Path | None = None) -> Project:
+def load_project(paths: Iterable[Path], root: Path | None = None, progress: Reporter = SILENT) -> Project:
     """Load every YAML file under ``paths`` and check the records against each other.
 
     Raises RecordErrors listing every problem found (all files are read; the first problem of a
@@ -334,7 +335,7 @@ def load_project(paths: Iterable[Path], root: Path | None = None) -> Project:
     if not files:
         raise RecordErrors([RecordError(", ".join(map(str, paths)) or ".", 1, 1, "no YAML record files found",
                                         hint="add files under data/")])
-    for path in files:
+    for path in progress.track(files, "loading records", len(files)):
         display = _display(path, root)
         try:
             _load_file(path, display, KINDS, actors, sources, facts)
