@@ -10,7 +10,7 @@ from pathlib import Path
 from .config import Namespaces, ProjectPaths, find_project
 from .dataset import Dataset, build_dataset, load_ontology
 from .errors import RecordErrors
-from .export import BUILD_FORMATS, write_dist
+from .export import BUILD_FORMATS, atomic_write_many
 from .progress import SILENT, Reporter
 from .records import Project, load_project
 from .sources import check_against_texts
@@ -65,9 +65,23 @@ def build(paths: ProjectPaths | None = None, data: Sequence[Path] | None = None,
     written: tuple[Path, ...] = ()
     if write and report.conforms(threshold):
         progress.step("writing")
-        onto = _ontology_turtle(ds)
-        written = tuple(write_dist(ds, out or paths.dist, formats, {"ontology.ttl": onto}))
+        target = out or paths.dist
+        files = {target / name: payload for name, payload in dist_files(ds, paths, formats).items()}
+        atomic_write_many(files)
+        written = tuple(sorted(files))
     return BuildResult(ds, report, written)
+
+
+def dist_files(ds: Dataset, paths: ProjectPaths, formats: Sequence[str] = BUILD_FORMATS) -> dict[str, bytes]:
+    """The files of dist/ by name: a dump per format, the ontology, and void.ttl (VoID, DCAT with the
+    byte size of every dump, PROV-O of the build), all regenerated on every build."""
+    from .export import get_format, render
+    from .site.metadata import dataset_metadata, metadata_turtle
+
+    files = {f"lacrdf.{get_format(f).extension}": render(ds, f) for f in formats}
+    files["ontology.ttl"] = _ontology_turtle(ds)
+    files["void.ttl"] = metadata_turtle(ds, dataset_metadata(ds, paths, dict(files)))
+    return files
 
 
 def _ontology_turtle(ds: Dataset) -> bytes:
