@@ -181,11 +181,13 @@ def list_queries_cmd() -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True)
 @click.option("--endpoint", default=None, help="Run against this SPARQL 1.1 endpoint instead of the local build.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="Local query engine: pyoxigraph (fast) or rdflib (an independent second engine).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
 @data_option
 @base_option
 @handle_errors
-def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, timeout: float,
+def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, engine: str, timeout: float,
           data: tuple[Path, ...], base: str | None) -> None:
     """Run a stored query on the built graph (or on a remote endpoint).
 
@@ -209,7 +211,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, ti
         from .dataset import build_dataset, load_ontology
 
         ds = build_dataset(project, ns, load_ontology(paths.ontology_dir, ns))
-        results = q.run_local(ds.store, text)
+        results = q.run_local(ds.store, text) if engine == "oxigraph" else q.run_rdflib(ds.quads, text)
     click.echo(q.render(results, fmt, ns.prefixes()), nl=False)
 
 
