@@ -55,9 +55,21 @@ class Dataset:
         return [q for q in self.quads if q.graph_name != onto]
 
     def triples(self, include_ontology: bool = False) -> list[ox.Triple]:
-        """The union of the graphs as sorted unique triples."""
-        quads = self.quads if include_ontology else self.data_quads()
-        return sorted({q.triple for q in quads}, key=str)
+        """The union of the graphs as sorted unique triples (computed once: every export uses it)."""
+        return self._all_triples if include_ontology else self._data_triples
+
+    @cached_property
+    def _data_triples(self) -> list[ox.Triple]:
+        return sorted({q.triple for q in self.data_quads()}, key=str)
+
+    @cached_property
+    def _all_triples(self) -> list[ox.Triple]:
+        return sorted({q.triple for q in self.quads}, key=str)
+
+    @cached_property
+    def quads_by_graph(self) -> list[ox.Quad]:
+        """The quads sorted by graph, then subject, predicate, object (for TriG and N-Quads)."""
+        return sorted(self.quads, key=lambda q: (q.graph_name.value, str(q.triple)))  # type: ignore[union-attr]
 
     @cached_property
     def store(self) -> ox.Store:

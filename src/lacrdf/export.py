@@ -31,7 +31,7 @@ class ExportFormat:
 
 
 def _quads_sorted(ds: Dataset) -> list[ox.Quad]:
-    return sorted(ds.quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    return ds.quads_by_graph
 
 
 def _turtle(ds: Dataset) -> bytes:
