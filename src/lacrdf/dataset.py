@@ -137,12 +137,16 @@ def build_dataset(project: Project, ns: Namespaces | None = None,
     subjects: dict[ox.NamedNode, TripleOrigin] = {}
 
     def take(emits: Iterable[Emit], graph: ox.NamedNode, rec_id: str, positions_of) -> None:  # type: ignore[no-untyped-def]
+        by_field: dict[str, TripleOrigin] = {}  # one origin object per field of the record, shared
         for e in emits:
+            where = by_field.get(e.field)
+            if where is None:
+                where = by_field[e.field] = TripleOrigin(rec_id, e.field, positions_of(e.field))
             triple = ox.Triple(e.subject, e.predicate, e.object)
             quads.add(ox.Quad(e.subject, e.predicate, e.object, graph))
-            if triple not in origins:
-                origins[triple] = TripleOrigin(rec_id, e.field, positions_of(e.field))
-            subjects.setdefault(e.subject, TripleOrigin(rec_id, "id", positions_of("id")))
+            origins.setdefault(triple, where)
+            if e.subject not in subjects:
+                subjects[e.subject] = TripleOrigin(rec_id, "id", positions_of("id"))
 
     actors_graph = ctx.graph("actors")
     for actor in project.actors.values():

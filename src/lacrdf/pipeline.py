@@ -3,7 +3,9 @@ Everything the CLI does is one call here (``from lacrdf import build``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +17,19 @@ from .progress import SILENT, Reporter
 from .records import Project, load_project
 from .sources import check_against_texts
 from .validate import ValidationReport, load_shapes, shapes_files, validate_dataset
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Loading makes millions of small objects and no reference cycles worth collecting; Python's cyclic
+    collector would rescan the growing heap again and again (measured: 20-30% of the load time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -39,8 +54,9 @@ def make_dataset(paths: ProjectPaths, data: Sequence[Path] | None = None, base: 
     """Load the records and build the dataset; with ``infer``, add the OWL 2 RL entailments in their own
     named graph ({base}graph/inferred)."""
     ns = Namespaces(base) if base else Namespaces()
-    project = load_records(paths, data, progress)
-    ds = build_dataset(project, ns, load_ontology(paths.ontology_dir, ns), progress)
+    with _no_gc():
+        project = load_records(paths, data, progress)
+        ds = build_dataset(project, ns, load_ontology(paths.ontology_dir, ns), progress)
     if infer:
         from .infer import with_inferences
 

@@ -429,6 +429,19 @@ def _suggest(name: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
+@cache
+def reference_fields(cls: type) -> list[tuple[str, Any, Mapping[str, Any]]]:
+    """(name, ActorRef/FactRef/Ref, metadata) of the fields of ``cls`` that name other records."""
+    hints = type_hints(cls)
+    out = []
+    for f in fields(cls):
+        hint, _ = _strip_optional(hints[f.name])
+        item_hint = get_args(hint)[0] if get_origin(hint) is tuple else hint
+        if item_hint in (ActorRef, FactRef, Ref):
+            out.append((f.name, item_hint, f.metadata))
+    return out
+
+
 def _suggest_by_label(project: Project, name: str) -> str | None:
     """'peru' -> 'PE': an actor whose English label (or alias) is the unknown id, ignoring case."""
     wanted = name.replace("-", " ").lower()
@@ -457,20 +470,15 @@ def check_references(project: Project) -> list[RecordError]:
                                       hint="give 'name:' (one spelling for every language) or 'labels:'"))
     records: list[Record] = [*project.actors.values(), *project.sources.values(), *project.facts.values()]
     for rec in records:
-        hints = type_hints(type(rec))
-        for f in fields(rec):
-            value = getattr(rec, f.name)
+        for name, item_hint, meta in reference_fields(type(rec)):
+            value = getattr(rec, name)
             if value is None:
                 continue
-            hint, _ = _strip_optional(hints[f.name])
-            item_hint = get_args(hint)[0] if get_origin(hint) is tuple else hint
-            if item_hint not in (ActorRef, FactRef, Ref):
-                continue
             for ref in value if isinstance(value, tuple) else (value,):
-                problem = _check_ref(project, item_hint, ref, f.metadata)
+                problem = _check_ref(project, item_hint, ref, meta)
                 if problem:
-                    line, col = rec.positions.get(f.name, (rec.origin.line, rec.origin.column))
-                    errors.append(RecordError(rec.origin.file, line, col, problem[0], field=f.name,
+                    line, col = rec.positions.get(name, (rec.origin.line, rec.origin.column))
+                    errors.append(RecordError(rec.origin.file, line, col, problem[0], field=name,
                                               record=rec.id, hint=problem[1]))
     return errors
 

@@ -166,7 +166,7 @@ def _by_subject_predicate(ds: Dataset) -> dict[tuple[str, str], TripleOrigin]:
     """The first origin of any triple with a given subject and predicate (for results with no value,
     such as a missing language, the field that holds the other values is the place to fix)."""
     index: dict[tuple[str, str], TripleOrigin] = {}
-    for triple, origin in sorted(ds.origins.items(), key=lambda kv: str(kv[0])):
+    for triple, origin in ds.origins.items():  # insertion order is record order: deterministic
         index.setdefault((triple.subject.value, triple.predicate.value), origin)
     return index
 
@@ -197,7 +197,7 @@ def validate_dataset(ds: Dataset, shapes: rdflib.Graph, shape_names: Sequence[st
                      engine: str = "pyshacl") -> ValidationReport:
     """Run SHACL over the data graphs (with the ontology for class hierarchy) and locate each result."""
     fields_of: dict[str, str] = {}
-    for triple, origin in sorted(ds.origins.items(), key=lambda kv: str(kv[0])):
+    for triple, origin in ds.origins.items():  # insertion order is record order: deterministic
         fields_of.setdefault(triple.predicate.value, origin.field)
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine '{engine}'; choose one of {', '.join(ENGINES)}")
