@@ -65,19 +65,22 @@ def make_dataset(paths: ProjectPaths, data: Sequence[Path] | None = None, base: 
     return ds
 
 
-def validate(dataset: Dataset, paths: ProjectPaths, progress: Reporter = SILENT) -> ValidationReport:
+def validate(dataset: Dataset, paths: ProjectPaths, progress: Reporter = SILENT,
+             engine: str = "oxigraph") -> ValidationReport:
     files = shapes_files(paths.shapes_dir)
-    progress.step(f"validating {len(dataset.quads)} quads")
-    return validate_dataset(dataset, load_shapes(files), [str(f.relative_to(paths.root)) for f in files])
+    progress.step(f"validating {len(dataset.quads)} quads ({engine})")
+    return validate_dataset(dataset, load_shapes(files), [str(f.relative_to(paths.root)) for f in files],
+                            engine=engine)
 
 
 def build(paths: ProjectPaths | None = None, data: Sequence[Path] | None = None, base: str | None = None,
           out: Path | None = None, formats: Sequence[str] = BUILD_FORMATS, threshold: str = "violation",
-          write: bool = True, infer: bool = False, progress: Reporter = SILENT) -> BuildResult:
+          write: bool = True, infer: bool = False, progress: Reporter = SILENT,
+          engine: str = "oxigraph") -> BuildResult:
     """Load, convert, validate and (if the data conforms at ``threshold``) write dist/."""
     paths = paths or find_project()
     ds = make_dataset(paths, data, base, infer, progress)
-    report = validate(ds, paths, progress)
+    report = validate(ds, paths, progress, engine)
     written: tuple[Path, ...] = ()
     if write and report.conforms(threshold):
         progress.step("writing")
