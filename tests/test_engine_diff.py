@@ -2,7 +2,7 @@
 query returns the same rows on rdflib as on pyoxigraph.
 
 The engines are compared on the curated data, on a valid synthetic corpus, and on that corpus broken in
-about a hundred and forty places so that every constraint of every shape that can report a result is
+about 180 places so that every constraint of every shape that can report a result is
 violated at least once (ill-typed literals and regex corner cases included)."""
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from lacrdf.synth import write_corpus
 from lacrdf.validate import RawResult, load_shapes, shapes_files, validate_pyshacl
 
 from .conftest import ROOT
+
+# pySHACL's rdflib warns about the ill-typed booleans the broken data holds on purpose
+pytestmark = pytest.mark.filterwarnings("ignore:Parsing weird boolean:UserWarning")
 
 N = ox.NamedNode
 LAC = "https://w3id.org/lacrdf/ontology#"

@@ -228,8 +228,11 @@ def dataset_metadata(ds: Dataset, paths: ProjectPaths, dist_files: Mapping[str, 
 
     # VoID: the whole dataset is the union of all named graphs (what the TriG/N-Quads dumps hold)
     _counts(b, dataset, void_counts((q.triple for q in ds.quads), uri_space), uri_space)
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for q in ds.quads:  # one pass, not one scan of every quad per graph
+        by_graph.setdefault(q.graph_name.value, []).append(q.triple)  # type: ignore[union-attr]
     for graph in ds.graphs:
-        triples = [q.triple for q in ds.quads if q.graph_name == graph]
+        triples = by_graph.get(graph.value, [])
         b.add(dataset, VOID + "subset", graph.value)
         _counts(b, graph.value, void_counts(triples, uri_space), uri_space)
         b.add(graph.value, DCT + "title", _lit(f"named graph {graph.value[len(ds.ns.graphs):]}", lang="en"))
