@@ -12,8 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from lacrdf import Dataset
-from lacrdf.export import FORMATS, atomic_write_many, render, write_dist
+from lacrdf import Dataset, ProjectPaths
+from lacrdf.export import FORMATS, atomic_write_many, render
+from lacrdf.pipeline import dist_files
 
 from .conftest import ROOT
 
@@ -78,9 +79,9 @@ def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
         assert first[name] == second[name], f"{name} differs between runs"
 
 
-def test_failed_write_leaves_previous_files(tmp_path: Path, dataset: Dataset,
+def test_failed_write_leaves_previous_files(tmp_path: Path, dataset: Dataset, paths: ProjectPaths,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    write_dist(dataset, tmp_path, ["ttl", "nt"])
+    atomic_write_many({tmp_path / n: b for n, b in dist_files(dataset, paths, ["ttl", "nt"]).items()})
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     calls = {"n": 0}
     real_fdopen = os.fdopen
@@ -109,7 +110,7 @@ def test_failed_write_leaves_previous_files(tmp_path: Path, dataset: Dataset,
 
     monkeypatch.setattr(os, "fdopen", lambda fd, mode: FailingFile(real_fdopen(fd, mode)))
     with pytest.raises(OSError):
-        write_dist(dataset, tmp_path, ["ttl", "nt", "jsonld"])
+        atomic_write_many({tmp_path / n: b for n, b in dist_files(dataset, paths, ["ttl", "nt", "jsonld"]).items()})
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert after == before, "a failed build changed or left files behind"
 

@@ -159,13 +159,3 @@ def render(ds: Dataset, fmt: str) -> bytes:
 def export(ds: Dataset, fmt: str, output: Path) -> Path:
     atomic_write_many({output: render(ds, fmt)})
     return output
-
-
-def write_dist(ds: Dataset, dist: Path, formats: Iterable[str] = BUILD_FORMATS,
-               extra: Mapping[str, bytes] | None = None) -> list[Path]:
-    """Write dist/lacrdf.<ext> for each format (plus ``extra`` files), all or nothing."""
-    files = {dist / f"lacrdf.{get_format(f).extension}": render(ds, f) for f in formats}
-    for name, payload in (extra or {}).items():
-        files[dist / name] = payload
-    atomic_write_many(files)
-    return sorted(files)

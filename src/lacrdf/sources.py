@@ -69,21 +69,13 @@ def actor_names(project: Project, actor_id: str) -> set[str]:
 
 def involved_actors(fact: object) -> list[tuple[str, str]]:
     """(field, actor id) for every actor reference a fact holds."""
-    from dataclasses import fields
-    from typing import get_args, get_origin, get_type_hints
+    from .records import ActorRef, reference_fields
 
-    from .records import ActorRef, _strip_optional
-
-    hints = get_type_hints(type(fact))
     out = []
-    for f in fields(fact):  # type: ignore[arg-type]
-        hint, _ = _strip_optional(hints[f.name])
-        item = get_args(hint)[0] if get_origin(hint) is tuple else hint
-        if item is not ActorRef:
-            continue
-        value = getattr(fact, f.name)
-        for ref in value if isinstance(value, tuple) else (value,) if value else ():
-            out.append((f.name, ref))
+    for name, kind, _ in reference_fields(type(fact)):
+        value = getattr(fact, name)
+        if kind is ActorRef and value:
+            out.extend((name, ref) for ref in (value if isinstance(value, tuple) else (value,)))
     return out
 
 
