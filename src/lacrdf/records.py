@@ -105,12 +105,24 @@ class SourceRecord(Record):
     url: Iri | None = None
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """The words that state a fact: characters ``start`` (inclusive) to ``end`` (exclusive) of paragraph
+    ``para``, counted in Unicode code points of the paragraph as ``sources.paragraphs`` returns it."""
+
+    para: int
+    start: int
+    end: int
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FactRecord(Record):
-    """Fields every fact has: the source document and the paragraph(s) it is taken from."""
+    """Fields every fact has: the source document, the paragraph(s) it is taken from and, for each cited
+    paragraph, the span(s) of the words that state it."""
 
     source: str = field(metadata={"internal": True})
     para: tuple[int, ...] = field(metadata={"scalar_ok": True, "min": 1})
+    evidence: tuple[Span, ...] = ()
 
 
 R = TypeVar("R", bound=Record)
@@ -196,9 +208,25 @@ def _parse_value(hint: Any, raw: LocValue, meta: Mapping[str, Any], file: str, f
             return _parse_labels(raw, file, fname, rid, pos)
         if hint == Aliases:
             return _parse_aliases(raw, file, fname, rid, pos)
+        if hint is Span:
+            return _parse_span(raw)
         return _parse_scalar(hint, raw, meta)
     except ValueError as exc:
         raise _fail(file, _pos(raw, pos), str(exc), field=fname, record=rid) from None
+
+
+_SPAN_KEYS = ("para", "start", "end")
+
+
+def _parse_span(raw: LocValue) -> Span:
+    """``{para: 4, start: 120, end: 245}``: offsets within the paragraph, end exclusive."""
+    if not isinstance(raw, LocDict) or set(raw) != set(_SPAN_KEYS):
+        raise ValueError("a span is a mapping {para: N, start: S, end: E} (offsets within the paragraph, "
+                         "end exclusive; 'lacrdf locate' finds them)")
+    para, start, end = (values.parse_int(str(raw[k]), minimum=m) for k, m in zip(_SPAN_KEYS, (1, 0, 1), strict=True))
+    if end <= start:
+        raise ValueError(f"span {start}-{end} is empty; 'end' must be greater than 'start'")
+    return Span(para, start, end)
 
 
 def _lang_map(raw: LocValue, file: str, fname: str, rid: str | None,

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from .errors import RecordError
-from .records import Project
+from .records import FactRecord, Project
 
 _BLANK = re.compile(r"\n[ \t]*\n")
 
@@ -107,4 +107,98 @@ def check_citations(project: Project, seeds: Path) -> list[RecordError]:
                         f"actor '{actor_id}' is not named in paragraph {', '.join(map(str, fact.para))} "
                         f"of {source.file} (looked for: {', '.join(sorted(names))})", field=fname,
                         record=fact.id, hint="cite the paragraph that names it, or add the spelling as an alias"))
+    return errors
+
+
+# ---------------------------------------------------------------------------------------------- evidence
+
+_FOLD = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "}
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` lower-cased with quotes, dashes and runs of white space folded, plus for each character of
+    the result the offset in ``text`` it comes from (so a match maps back to the original offsets)."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        ch = _FOLD.get(ch, ch)
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            ch = " "
+        out.append(ch.lower())
+        where.append(i)
+    return "".join(out), where
+
+
+def locate(paragraph: str, words: str) -> list[tuple[int, int]]:
+    """Every (start, end) of ``words`` in ``paragraph``, ignoring case, curly quotes, dash style and
+    white space; offsets are those of the paragraph (end exclusive)."""
+    hay, where = _folded(paragraph)
+    needle = _folded(words.strip())[0]
+    if not needle:
+        return []
+    spans = []
+    at = hay.find(needle)
+    while at >= 0:
+        spans.append((where[at], where[at + len(needle) - 1] + 1))
+        at = hay.find(needle, at + 1)
+    return spans
+
+
+def check_evidence(project: Project, seeds: Path, required: bool = False) -> list[RecordError]:
+    """Every span lies inside a cited paragraph and is not empty; every cited paragraph has a span; every
+    actor a fact involves is named within its spans (not merely somewhere in the paragraph). Facts with
+    no ``evidence`` are reported only when ``required``."""
+    errors: list[RecordError] = []
+    for source in project.sources.values():
+        path = seeds / source.file
+        if not path.is_file():
+            continue
+        paras = paragraphs(path.read_text(encoding="utf-8"))
+        for fact in project.facts_of(source.id):
+            errors.extend(_fact_evidence_errors(project, fact, paras, required))
+    return errors
+
+
+def _fact_evidence_errors(project: Project, fact: FactRecord, paras: list[str], required: bool) -> list[RecordError]:
+    line, col = fact.positions.get("evidence", (fact.origin.line, fact.origin.column))
+    errors: list[RecordError] = []
+
+    def err(message: str, hint: str | None = None) -> None:
+        errors.append(RecordError(fact.origin.file, line, col, message, field="evidence", record=fact.id,
+                                  hint=hint))
+
+    if not fact.evidence:
+        if required:
+            err("no evidence span", f"add the words that state it: lacrdf locate {fact.id} \"...\"")
+        return errors
+    words: list[str] = []
+    for span in fact.evidence:
+        where = f"span {span.para}:{span.start}-{span.end}"
+        if span.para not in fact.para:
+            err(f"{where} is in paragraph {span.para}, which the fact does not cite "
+                f"(para: {', '.join(map(str, fact.para))})")
+        elif span.para > len(paras):
+            continue  # reported by check_against_texts
+        elif span.end > len(paras[span.para - 1]):
+            err(f"{where} ends past paragraph {span.para}, which has {len(paras[span.para - 1])} characters")
+        elif not paras[span.para - 1][span.start:span.end].strip():
+            err(f"{where} holds only white space")
+        else:
+            words.append(_norm(paras[span.para - 1][span.start:span.end]))
+    for para in fact.para:
+        if para not in {s.para for s in fact.evidence}:
+            err(f"paragraph {para} is cited but has no span", "cite only paragraphs that state the fact")
+    if not words:
+        return errors
+    cited = " \n ".join(words)
+    for fname, actor_id in involved_actors(fact):
+        names = actor_names(project, actor_id)
+        if not any(_named(_norm(n), cited) for n in names):
+            fline, fcol = fact.positions.get(fname, (line, col))
+            errors.append(RecordError(
+                fact.origin.file, fline, fcol,
+                f"actor '{actor_id}' is not named in the evidence span(s) (looked for: {', '.join(sorted(names))})",
+                field=fname, record=fact.id, hint="widen the span to the words that name it, or drop the actor"))
     return errors
