@@ -8,10 +8,24 @@ import pytest
 from click.testing import CliRunner
 
 from lacrdf import Dataset, Project, ProjectPaths, find_project, load_records, make_dataset, validate
-from lacrdf.validate import ValidationReport
+from lacrdf.checks.results import ValidationReport
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's default build for this test run, outside the repository (LACRDF_DIST), built once
+    before any test, so commands that read it answer without rebuilding."""
+    import os
+
+    from lacrdf import pipeline
+
+    folder = tmp_path_factory.mktemp("session-dist") / "dist"
+    os.environ["LACRDF_DIST"] = str(folder)
+    pipeline.build(find_project(ROOT))
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -49,11 +49,12 @@ def test_readme_documents_every_command() -> None:
 
 
 def test_build_writes_every_format(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(main, ["build", "--out", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in tmp_path.iterdir())
+    out = tmp_path / "dist"
+    assert runner.invoke(main, ["build", "--out", str(out)]).exit_code == 0
+    names = sorted(p.name for p in out.iterdir())
     assert names == ["lacrdf.jsonld", "lacrdf.nq", "lacrdf.nt", "lacrdf.rdf", "lacrdf.trig", "lacrdf.ttl",
-                     "ontology.ttl", "void.ttl"]
+                     "manifest.json", "ontology.ttl", "store", "void.ttl"]
+    assert out.is_symlink(), "the output is a link to the build folder, switched in one step"
 
 
 def test_bad_record_gives_one_located_line_and_exit_2(runner: CliRunner, tmp_path: Path) -> None:
@@ -115,8 +116,9 @@ def test_stats_counts_facts_per_source(runner: CliRunner, project) -> None:  # t
 
 
 def test_readme_documents_every_record_field() -> None:
-    from lacrdf.kinds import KINDS
-    from lacrdf.records import ActorRecord, SourceRecord, record_fields
+    from lacrdf.records.kinds import KINDS
+    from lacrdf.records.loader import record_fields
+    from lacrdf.records.model import ActorRecord, SourceRecord
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in KINDS:

@@ -7,12 +7,12 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from lacrdf import Namespaces
-from lacrdf.actors import convert_actor
-from lacrdf.dataset import fact_emits
-from lacrdf.kinds.base import Context
-from lacrdf.kinds.figure import FigureRecord
-from lacrdf.kinds.mission import MissionRecord
-from lacrdf.records import ActorRecord, ActorRef, Origin
+from lacrdf.graph.convert.actors import convert_actor
+from lacrdf.graph.dataset import fact_emits
+from lacrdf.graph.terms import Context
+from lacrdf.records.kinds.figure import FigureRecord
+from lacrdf.records.kinds.mission import MissionRecord
+from lacrdf.records.model import ActorRecord, ActorRef, Origin
 from lacrdf.values import PartialDate
 
 R = "https://w3id.org/lacrdf/id/"

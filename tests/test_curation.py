@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from lacrdf import Dataset, Namespaces, Project, ProjectPaths
-from lacrdf.kinds.base import Context
-from lacrdf.queries import bind, get_query, run_local
-from lacrdf.sources import check_against_texts, check_citations
+from lacrdf.graph.queries import bind, get_query, run_local
+from lacrdf.graph.terms import Context
+from lacrdf.records.texts import check_against_texts, check_citations
 
 from .conftest import seeds_dir
 
@@ -41,7 +41,7 @@ def test_every_fact_names_its_actors_in_the_cited_paragraph(project: Project, pa
 def test_citation_check_catches_a_wrong_paragraph(project: Project, paths: ProjectPaths) -> None:
     import dataclasses
 
-    from lacrdf.records import Project as P
+    from lacrdf.records.model import Project as P
 
     fact = project.facts["be-emb-lima"]
     moved = dataclasses.replace(fact, para=(4,))

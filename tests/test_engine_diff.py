@@ -16,10 +16,12 @@ import pytest
 import rdflib
 
 from lacrdf import Dataset, ProjectPaths, make_dataset
-from lacrdf.queries import bind, list_queries, run_local
-from lacrdf.shacl_sparql import UnsupportedShape, _Compiler, validate_oxigraph
-from lacrdf.synth import write_corpus
-from lacrdf.validate import RawResult, load_shapes, shapes_files, validate_pyshacl
+from lacrdf.checks.engine import UnsupportedShape, _Compiler, validate_oxigraph
+from lacrdf.checks.results import RawResult
+from lacrdf.checks.shacl import validate_pyshacl
+from lacrdf.checks.shapes import load_shapes, shapes_files
+from lacrdf.graph.queries import bind, list_queries, run_local
+from lacrdf.records.synth import write_corpus
 
 from .conftest import ROOT
 
@@ -382,7 +384,7 @@ def test_corner_cases_are_judged_like_pyshacl(broken_results: tuple[set[RawResul
 
 def test_unsupported_features_are_refused_by_name(shapes: rdflib.Graph) -> None:
     from lacrdf.config import Namespaces
-    from lacrdf.dataset import Dataset as DS
+    from lacrdf.graph.dataset import Dataset as DS
 
     empty = DS(Namespaces(), (), {}, {})
     base = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"

@@ -13,8 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from lacrdf import Dataset, ProjectPaths
-from lacrdf.export import FORMATS, atomic_write_many, render
-from lacrdf.pipeline import dist_files
+from lacrdf.graph.dumps import FORMATS, atomic_write_many, render
 
 from .conftest import ROOT
 
@@ -67,7 +66,7 @@ def _build_in(tmp: Path, seed: str) -> dict[str, bytes]:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     subprocess.run([sys.executable, "-m", "lacrdf.cli", "build", "--out", str(out)], cwd=ROOT, env=env,
                    check=True, capture_output=True)
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
 
 
 def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
@@ -79,40 +78,29 @@ def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
         assert first[name] == second[name], f"{name} differs between runs"
 
 
-def test_failed_write_leaves_previous_files(tmp_path: Path, dataset: Dataset, paths: ProjectPaths,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    atomic_write_many({tmp_path / n: b for n, b in dist_files(dataset, paths, ["ttl", "nt"]).items()})
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    calls = {"n": 0}
-    real_fdopen = os.fdopen
+def test_failed_write_leaves_the_previous_build(tmp_path: Path, paths: ProjectPaths,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from lacrdf import pipeline
+    from lacrdf.graph import dumps
 
-    class FailingFile:
-        def __init__(self, handle):  # type: ignore[no-untyped-def]
-            self.handle = handle
+    out = tmp_path / "dist"
+    pipeline.build(paths, out=out, formats=["ttl", "nt"])
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    real = dumps._ntriples
 
-        def __enter__(self):  # type: ignore[no-untyped-def]
-            return self
+    def full_disk(store, ns, handle):  # type: ignore[no-untyped-def]
+        handle.write(b"<urn:a> <urn:b> <urn:c> .\n")
+        raise OSError(28, "No space left on device")
 
-        def __exit__(self, *exc):  # type: ignore[no-untyped-def]
-            self.handle.close()
-
-        def write(self, data: bytes) -> int:
-            calls["n"] += 1
-            if calls["n"] == 2:
-                raise OSError(28, "No space left on device")
-            return self.handle.write(data)  # type: ignore[no-any-return]
-
-        def flush(self) -> None:
-            self.handle.flush()
-
-        def fileno(self) -> int:
-            return self.handle.fileno()  # type: ignore[no-any-return]
-
-    monkeypatch.setattr(os, "fdopen", lambda fd, mode: FailingFile(real_fdopen(fd, mode)))
+    monkeypatch.setattr(dumps, "FORMATS", {**dumps.FORMATS, "nt": dumps.ExportFormat(
+        "nt", "nt", "application/n-triples", False, full_disk)})
     with pytest.raises(OSError):
-        atomic_write_many({tmp_path / n: b for n, b in dist_files(dataset, paths, ["ttl", "nt", "jsonld"]).items()})
-    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    assert after == before, "a failed build changed or left files behind"
+        pipeline.build(paths, out=out, formats=["ttl", "nt", "jsonld"])
+    monkeypatch.setattr(dumps, "_ntriples", real)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before, "a failed build changed the current output"
+    builds = tmp_path / ".dist.lacrdf" / "builds"
+    assert not list(builds.glob("*.partial")), "a failed build left its half-written folder"
 
 
 def test_atomic_write_creates_readable_files(tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from lacrdf import Dataset, ProjectPaths, make_dataset
+from lacrdf.checks.lint import lint
+from lacrdf.checks.reasoner import reasoner_input, run_hermit
 from lacrdf.cli import main
-from lacrdf.lint import lint
-from lacrdf.reasoner import reasoner_input, run_hermit
 
 
 def test_lint_passes_on_the_project(dataset: Dataset, paths: ProjectPaths) -> None:
@@ -92,7 +92,7 @@ def test_infer_adds_a_separate_graph(paths: ProjectPaths, dataset: Dataset) -> N
 def test_infer_leaves_rdflib_literal_conversion_unchanged(dataset: Dataset) -> None:
     from rdflib.term import _toPythonMapping
 
-    from lacrdf.infer import inferred_quads
+    from lacrdf.checks.infer import inferred_quads
 
     before = dict(_toPythonMapping)
     inferred_quads(dataset)

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from lacrdf import Dataset, ProjectPaths
-from lacrdf.kinds import KINDS
+from lacrdf.records.kinds import KINDS
 from lacrdf.vocab import CLASSES, DATATYPE_PROPERTIES, OBJECT_PROPERTIES, TERMS
 
 from .conftest import ROOT
@@ -62,7 +62,7 @@ def test_ontology_header(onto: ox.Store) -> None:
 def test_concept_schemes_cover_every_allowed_value(onto: ox.Store) -> None:
     concepts = {q.subject.value for q in onto.quads_for_pattern(
         None, ox.NamedNode(RDF + "type"), ox.NamedNode("http://www.w3.org/2004/02/skos/core#Concept"))}
-    from lacrdf.kinds.base import Context
+    from lacrdf.graph.terms import Context
 
     used = set()
     for kind in KINDS.values():
@@ -102,7 +102,7 @@ def test_every_term_used_in_the_data_is_declared(dataset: Dataset, paths: Projec
 def test_no_declared_term_is_unused(dataset: Dataset, paths: ProjectPaths) -> None:
     """Every term is used by the curated data, by the all-kinds test data, or by a shape."""
     from lacrdf import Namespaces, build_dataset
-    from lacrdf.records import load_project
+    from lacrdf.records.loader import load_project
 
     from .conftest import DATA
 

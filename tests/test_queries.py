@@ -10,7 +10,7 @@ import pytest
 
 from lacrdf import Dataset, Namespaces, ProjectPaths
 from lacrdf.errors import QueryError
-from lacrdf.queries import QueryParam, bind, check_syntax, get_query, list_queries, run_local
+from lacrdf.graph.queries import QueryParam, bind, check_syntax, get_query, list_queries, run_local
 
 from .conftest import ROOT
 
@@ -20,7 +20,7 @@ NS = Namespaces()
 
 @pytest.fixture(scope="module")
 def resolve(project):  # type: ignore[no-untyped-def]
-    from lacrdf.kinds.base import Context
+    from lacrdf.graph.terms import Context
 
     return Context(NS, project.actors, project.facts).resolve_actor
 
@@ -38,7 +38,7 @@ def test_at_least_eight_stored_queries() -> None:
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_query_parses_and_documents_itself(path: Path) -> None:
-    from lacrdf.queries import parse_stored_query
+    from lacrdf.graph.queries import parse_stored_query
 
     q = parse_stored_query(path)
     assert q.title and q.description and q.example and q.example.startswith(f"lacrdf query {q.name}")
@@ -50,7 +50,7 @@ def test_query_parses_and_documents_itself(path: Path) -> None:
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_query_runs_on_the_curated_data(path: Path, dataset: Dataset) -> None:
-    from lacrdf.queries import parse_stored_query
+    from lacrdf.graph.queries import parse_stored_query
 
     res = run_local(dataset.store, bind(parse_stored_query(path), {}, NS))
     assert res.variables
@@ -98,7 +98,7 @@ def test_parameters_are_bound_as_inert_terms(dataset: Dataset, paths: ProjectPat
     evil = 'x" } DELETE WHERE { ?s ?p ?o } # \\u0022 >'
     text = bind(get_query(paths.queries_dir, "facts-by-source"), {}, NS)
     assert "DELETE" not in text
-    from lacrdf.queries import make_term
+    from lacrdf.graph.queries import make_term
 
     term = make_term(param, evil, NS)
     assert isinstance(term, ox.Literal) and term.value == evil

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from lacrdf import Namespaces, ProjectPaths, build_dataset
-from lacrdf.dataset import load_ontology
+from lacrdf.checks.shacl import validate_dataset
+from lacrdf.checks.shapes import load_shapes, shapes_files
 from lacrdf.errors import RecordErrors
-from lacrdf.records import load_project
-from lacrdf.validate import load_shapes, shapes_files, validate_dataset
+from lacrdf.graph.dataset import load_ontology
+from lacrdf.records.loader import load_project
 
 from .conftest import DATA
 
@@ -49,7 +50,7 @@ def test_all_errors_of_a_run_are_reported(paths: ProjectPaths) -> None:
 
 
 def test_every_kind_is_exercised_by_the_valid_data() -> None:
-    from lacrdf.kinds import KINDS
+    from lacrdf.records.kinds import KINDS
 
     text = (DATA / "valid" / "all-kinds.yaml").read_text(encoding="utf-8")
     for name in KINDS:

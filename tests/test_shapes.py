@@ -9,9 +9,10 @@ import pyoxigraph as ox
 import pytest
 
 from lacrdf import Dataset, Namespaces, ProjectPaths, build_dataset
-from lacrdf.dataset import load_ontology
-from lacrdf.records import load_project
-from lacrdf.validate import load_shapes, shapes_files, validate_dataset
+from lacrdf.checks.shacl import validate_dataset
+from lacrdf.checks.shapes import load_shapes, shapes_files
+from lacrdf.graph.dataset import load_ontology
+from lacrdf.records.loader import load_project
 
 from .conftest import DATA
 

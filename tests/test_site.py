@@ -25,13 +25,13 @@ from click.testing import CliRunner
 
 from lacrdf import Dataset, InputError, ProjectPaths
 from lacrdf.cli import main
-from lacrdf.site import SiteReport, build_site, dataset_metadata
-from lacrdf.site.build import MANIFEST
-from lacrdf.site.conneg import accept_pattern, choose_variant, resolve
-from lacrdf.site.layout import RDF_VARIANTS, place_of
-from lacrdf.site.metadata import build_time, metadata_turtle
-from lacrdf.site.server import serve_site
-from lacrdf.site.svg import Box, overlapping, svg_text_boxes, svgs_in
+from lacrdf.graph.metadata import build_time, metadata_turtle
+from lacrdf.publish.site import SiteReport, build_site, dataset_metadata
+from lacrdf.publish.site.build import MANIFEST
+from lacrdf.publish.site.conneg import accept_pattern, choose_variant, resolve
+from lacrdf.publish.site.layout import RDF_VARIANTS, place_of
+from lacrdf.publish.site.server import serve_site
+from lacrdf.publish.site.svg import Box, overlapping, svg_text_boxes, svgs_in
 
 from .conftest import ROOT
 
@@ -246,7 +246,7 @@ def test_serve_site_refuses_a_folder_that_is_not_a_site(runner: CliRunner, tmp_p
 def test_two_builds_are_byte_identical(site: Path) -> None:
     """A second build in a fresh interpreter with another hash seed produces the same bytes."""
     code = ("import hashlib, json\nfrom lacrdf import find_project, make_dataset\n"
-            "from lacrdf.site.build import site_files\np = find_project()\n"
+            "from lacrdf.publish.site.build import site_files\np = find_project()\n"
             "files, _, _ = site_files(make_dataset(p), p)\n"
             "print(json.dumps({k: hashlib.sha256(v).hexdigest() for k, v in files.items()}))")
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
@@ -474,7 +474,7 @@ def test_apache_nginx_and_serve_site_choose_the_same_file(site: Path) -> None:
 
 @pytest.mark.parametrize("variant", RDF_VARIANTS, ids=lambda v: v.ext)
 def test_serve_site_returns_rdf_by_accept_header(server: str, dataset: Dataset, variant: object) -> None:
-    from lacrdf.site.layout import Variant
+    from lacrdf.publish.site.layout import Variant
 
     assert isinstance(variant, Variant)
     status, headers, body = fetch(server, "/id/state/BE", variant.media_type)

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from lacrdf import Dataset, ProjectPaths, make_dataset, validate
 from lacrdf.cli import main
 from lacrdf.errors import InputError
-from lacrdf.kinds import KINDS
-from lacrdf.synth import MARKER, facts_for_triples, write_corpus
+from lacrdf.records.kinds import KINDS
+from lacrdf.records.synth import MARKER, facts_for_triples, write_corpus
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

@@ -13,11 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from lacrdf import Namespaces, ProjectPaths, build_dataset
+from lacrdf.checks.reports import render_report
+from lacrdf.checks.results import ValidationReport
+from lacrdf.checks.shacl import validate_dataset
+from lacrdf.checks.shapes import load_shapes, shapes_files
 from lacrdf.cli import main
-from lacrdf.dataset import load_ontology
-from lacrdf.records import load_project
-from lacrdf.reports import render_report
-from lacrdf.validate import ValidationReport, load_shapes, shapes_files, validate_dataset
+from lacrdf.graph.dataset import load_ontology
+from lacrdf.records.loader import load_project
 
 from .conftest import DATA
 

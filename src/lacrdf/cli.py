@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 import click
 
-from . import pipeline
-from .config import Namespaces, find_project
-from .errors import LacrdfError
+from lacrdf import pipeline  # light: the heavy stages are imported by the functions that need them
+from lacrdf.config import Namespaces, find_project
+from lacrdf.errors import LacrdfError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,6 +55,28 @@ engine_option = click.option("--engine", type=click.Choice(["oxigraph", "pyshacl
                              "(fast), or pySHACL (the reference; same results, 10-20x slower).")
 quiet_option = click.option("--quiet", "-q", is_flag=True,
                             help="No progress bars (they are shown only on a terminal, never in CI).")
+out_option = click.option("--dist", "out", type=click.Path(path_type=Path), default=None,
+                          help="The build to read: a 'lacrdf build --out' folder (default dist/; with --data or "
+                          "--base, a folder of their own under .lacrdf-out/).")
+no_build_option = click.option("--no-build", is_flag=True, help="Refuse (exit 2) instead of rebuilding when the "
+                               "build is missing or its inputs changed.")
+
+
+def built_graph_options(func: F) -> F:
+    """--data, --base, --dist and --no-build: which build a command reads."""
+    for option in (no_build_option, out_option, base_option, data_option):
+        func = option(func)
+    return func
+
+
+def open_built(data: tuple[Path, ...], base: str | None, out: Path | None, no_build: bool, quiet: bool = False):  # type: ignore[no-untyped-def]
+    """The built graph every command reads (rebuilt first, with one line on stderr, if it is stale)."""
+    from lacrdf.progress import for_terminal
+
+    return pipeline.open_graph(find_project(), data or None, base, out, rebuild=not no_build,
+                               progress=for_terminal(quiet), notify=lambda line: click.echo(line, err=True))
+
+
 infer_option = click.option("--infer", is_flag=True, help="Add OWL 2 RL entailments (owlrl) in their own "
                             "named graph, {base}graph/inferred; the curated graphs are unchanged.")
 
@@ -62,42 +84,50 @@ infer_option = click.option("--infer", is_flag=True, help="Add OWL 2 RL entailme
 @main.command()
 @data_option
 @base_option
-@infer_option
 @engine_option
 @quiet_option
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder (default dist/).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default dist/); it becomes a link to the new build folder.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Lowest severity that stops the build.")
+@click.option("--sparql-endpoint", default=None, help="The public SPARQL endpoint to advertise in void.ttl "
+              "(default http://127.0.0.1:7878/query, what 'lacrdf serve' starts).")
 @handle_errors
-def build(data: tuple[Path, ...], base: str | None, infer: bool, engine: str, quiet: bool, out: Path | None,
-          fail_on: str) -> None:
-    """Load, convert, validate and write dist/ (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads).
+def build(data: tuple[Path, ...], base: str | None, engine: str, quiet: bool, out: Path | None,
+          fail_on: str, sparql_endpoint: str | None) -> None:
+    """Convert the records that changed, load the store, validate, and write dist/: the Oxigraph store
+    (dist/store) every other command reads, the dumps (Turtle, N-Triples, JSON-LD, RDF/XML, TriG, N-Quads),
+    ontology.ttl, void.ttl and manifest.json.
 
-    Nothing is written unless the data conforms.
+    Only the record files whose content (or whatever they reference) changed are converted again; the
+    result is the same as a clean build. Nothing is switched unless the data conforms.
 
     Example: lacrdf build --out dist
     """
-    from .reports import render_report
+    from lacrdf.checks.reports import render_report
+    from lacrdf.graph.metadata import DEFAULT_SPARQL_ENDPOINT
+    from lacrdf.progress import for_terminal
 
     paths = find_project()
-    from .progress import for_terminal
-
-    result = pipeline.build(paths, data or None, base, out, threshold=fail_on, infer=infer,
-                            progress=for_terminal(quiet), engine=engine)
-    if not result.report.conforms(fail_on):
+    result = pipeline.build(paths, data or None, base, out, threshold=fail_on, progress=for_terminal(quiet),
+                            engine=engine, sparql_endpoint=sparql_endpoint or DEFAULT_SPARQL_ENDPOINT)
+    if result.graph is None:
         click.echo(render_report(result.report, "text", fail_on), nl=False)
         click.echo("build stopped: the data does not conform; nothing was written", err=True)
         sys.exit(1)
     counts = result.report.counts()
     for path in result.written:
         click.echo(f"wrote {_rel(path, paths.root)}")
-    click.echo(f"{len(result.dataset.quads)} quads in {len(result.dataset.graphs)} graphs; "
+    c = result.graph.counts
+    click.echo(f"{c['quads']} quads in {c['graphs']} graphs from {c['files']} record files ({result.how}); "
                f"{counts['violation']} violations, {counts['warning']} warnings, {counts['info']} infos")
 
 
 def _rel(path: Path, root: Path) -> str:
+    import os
+
     try:
-        return str(path.resolve().relative_to(root.resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(root.resolve()))
     except ValueError:
         return str(path)
 
@@ -121,8 +151,8 @@ def validate(files: tuple[Path, ...], base: str | None, infer: bool, engine: str
 
     Example: lacrdf validate data/sources/belgium-fps-lac.yaml
     """
-    from .errors import InputError
-    from .reports import render_report
+    from lacrdf.checks.reports import render_report
+    from lacrdf.errors import InputError
 
     paths = find_project()
     data: list[Path] | None = None
@@ -131,7 +161,7 @@ def validate(files: tuple[Path, ...], base: str | None, infer: bool, engine: str
             if not f.exists():
                 raise InputError(f"{f}: no such file or folder")
         data = sorted({paths.data / "actors", *files})
-    from .progress import for_terminal
+    from lacrdf.progress import for_terminal
 
     progress = for_terminal(quiet)
     ds = pipeline.make_dataset(paths, data, base, infer, progress)
@@ -154,8 +184,8 @@ def lint(fmt: str, fail_on: str, reasoner: bool) -> None:
 
     Example: lacrdf lint --reasoner
     """
-    from .lint import lint as run_lint
-    from .reports import render_report
+    from lacrdf.checks.lint import lint as run_lint
+    from lacrdf.checks.reports import render_report
 
     paths = find_project()
     report = run_lint(pipeline.make_dataset(paths), paths, reasoner=reasoner)
@@ -170,7 +200,7 @@ def list_queries_cmd() -> None:
 
     Example: lacrdf queries
     """
-    from .queries import list_queries
+    from lacrdf.graph.queries import list_queries
 
     for q in list_queries(find_project().queries_dir):
         click.echo(f"{q.name}: {q.title}")
@@ -189,76 +219,167 @@ def list_queries_cmd() -> None:
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
               help="Local query engine: pyoxigraph (fast) or rdflib (an independent second engine).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
-@data_option
-@base_option
+@built_graph_options
 @handle_errors
 def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, engine: str, timeout: float,
-          data: tuple[Path, ...], base: str | None) -> None:
-    """Run a stored query on the built graph (or on a remote endpoint).
+          data: tuple[Path, ...], base: str | None, out: Path | None, no_build: bool) -> None:
+    """Run a stored query (a name from 'lacrdf queries', or the path of a .rq file with the same header
+    from any folder) on the built graph, or on a remote endpoint.
 
     Example: lacrdf query missions-by-host --param sending=BE
     """
-    from . import queries as q
+    from lacrdf.graph import queries as q
 
     paths = find_project()
-    ns = Namespaces(base) if base else Namespaces()
     stored = q.get_query(paths.queries_dir, name)
-    project = pipeline.load_records(paths, data or None)
-    from .kinds.base import Context
-
-    ctx = Context(ns, project.actors, project.facts)
-    text = q.bind(stored, q.parse_params(params), ns, ctx.resolve_actor)
+    q.check_syntax(stored.text, where=str(stored.path))
+    values = q.parse_params(params)
     if endpoint:
-        from .remote import run_remote
+        from lacrdf.publish.remote import run_remote
 
+        ns = Namespaces(base) if base else Namespaces()
+        text = q.bind(stored, values, ns, q.actor_resolver(lambda t: run_remote(endpoint, t, timeout), ns))
         results = run_remote(endpoint, text, timeout)
     else:
-        from .dataset import build_dataset, load_ontology
-
-        ds = build_dataset(project, ns, load_ontology(paths.ontology_dir, ns))
-        results = q.run_local(ds.store, text) if engine == "oxigraph" else q.run_rdflib(ds.quads, text)
+        built = open_built(data, base, out, no_build)
+        ns = built.ns
+        text = q.bind(stored, values, ns, q.actor_resolver(lambda t: q.run_local(built.store, t), ns))
+        if engine == "oxigraph":
+            results = q.run_local(built.store, text)
+        else:
+            results = q.run_rdflib(list(built.store.quads_for_pattern(None, None, None, None)), text)
     click.echo(q.render(results, fmt, ns.prefixes()), nl=False)
+
+
+@main.command()
+@click.argument("query_text", required=False, metavar="[QUERY_TEXT | -]")
+@click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Read the query from this file.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME with a VALUES block: <IRI>, an N-Triples literal (\"x\"@en, \"2020\"^^<...#gYear>), "
+              "a number, or a plain string.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "ttl", "nt", "jsonld"]),
+              default=None, help="SELECT/ASK: table (default), csv, tsv, json; CONSTRUCT/DESCRIBE: ttl "
+              "(default), nt, jsonld.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="At most this many rows (or triples).")
+@click.option("--endpoint", default=None, help="Run against this SPARQL 1.1 endpoint instead of the local build.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
+@built_graph_options
+@handle_errors
+def sparql(query_text: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str | None,
+           limit: int | None, endpoint: str | None, timeout: float, data: tuple[Path, ...], base: str | None,
+           out: Path | None, no_build: bool) -> None:
+    """Run a SPARQL query of your own on the built graph (the union of its named graphs is the default
+    graph; GRAPH reaches each source's graph): give it as an argument, with --file, or as '-' on stdin.
+    The project's prefixes (lac:, rdfs:, schema:, dcterms:, ...) are declared for you.
+
+    Example: lacrdf sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+    """
+    from lacrdf.errors import InputError
+    from lacrdf.graph import queries as q
+
+    if query_file is not None and query_text is not None:
+        raise InputError("give the query as an argument or with --file, not both")
+    if query_file is not None:
+        try:
+            text, where = query_file.read_text(encoding="utf-8"), str(query_file)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{query_file}: cannot read the query: {exc}") from None
+    elif query_text == "-":
+        text, where = sys.stdin.read(), "stdin"
+    elif query_text:
+        text, where = query_text, "query"
+    else:
+        raise InputError("no query: give QUERY_TEXT, --file Q.rq or - (stdin)")
+    ns = Namespaces(base) if base else Namespaces()
+    declared = q.with_prefixes(text, ns.prefixes())
+    q.check_syntax(declared, where=where, line_offset=0 if declared == text else 1)
+    text = declared
+    form = q.query_form(text)
+    graph_form = form == "CONSTRUCT"
+    fmt = fmt or ("ttl" if graph_form else "table")
+    if graph_form != (fmt in ("ttl", "nt", "jsonld")):
+        raise InputError(f"--format {fmt} does not fit a {form} query; use "
+                         + ("ttl, nt or jsonld" if graph_form else "table, csv, tsv or json"))
+    text = q.bind_ad_hoc(text, q.parse_params(params))
+    if endpoint:
+        from lacrdf.publish.remote import run_remote, run_remote_graph
+
+        if graph_form:
+            triples = run_remote_graph(endpoint, text, timeout)[: limit if limit is not None else None]
+        else:
+            results = run_remote(endpoint, text, timeout)
+            if limit is not None:
+                results = q.Results(results.variables, results.rows[:limit])
+    else:
+        built = open_built(data, base, out, no_build)
+        ns = built.ns
+        if graph_form:
+            triples = q.run_local_graph(built.store, text, limit)
+        else:
+            results = q.run_local(built.store, text, limit)
+    if graph_form:
+        sys.stdout.buffer.write(_graph_bytes(triples, fmt, ns))
+    else:
+        click.echo(q.render(results, fmt, ns.prefixes()), nl=False)
+
+
+def _graph_bytes(triples: list[Any], fmt: str, ns: Namespaces) -> bytes:
+    import io
+
+    import pyoxigraph as ox
+
+    from lacrdf.graph.dumps import write_jsonld
+
+    if fmt == "jsonld":
+        buf = io.BytesIO()
+        write_jsonld(triples, ns.prefixes(), buf)
+        return buf.getvalue()
+    rdf_format = ox.RdfFormat.TURTLE if fmt == "ttl" else ox.RdfFormat.N_TRIPLES
+    return ox.serialize(triples, format=rdf_format, prefixes=ns.prefixes() if fmt == "ttl" else None) or b""
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml", "trig", "nq"]), required=True)
 @click.option("--output", type=click.Path(path_type=Path), required=True, help="File to write (atomically).")
-@data_option
-@base_option
+@built_graph_options
 @handle_errors
-def export(fmt: str, output: Path, data: tuple[Path, ...], base: str | None) -> None:
-    """Write the graph in one format (the data is validated first; nothing is written if it fails).
+def export(fmt: str, output: Path, data: tuple[Path, ...], base: str | None, out: Path | None,
+           no_build: bool) -> None:
+    """Write the built graph in one format (from the store; the same bytes as the build's dump).
 
     Example: lacrdf export --format ttl --output dist/lacrdf.ttl
     """
-    from .export import export as do_export
-    from .reports import render_report
+    import os
+    import tempfile
 
-    paths = find_project()
-    ds = pipeline.make_dataset(paths, data or None, base)
-    report = pipeline.validate(ds, paths)
-    if not report.conforms():
-        click.echo(render_report(report, "text", "violation"), nl=False)
-        sys.exit(1)
-    do_export(ds, fmt, output)
+    from lacrdf.graph.dumps import get_format
+
+    built = open_built(data, base, out, no_build)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            get_format(fmt).write(built.store, built.ns, handle)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     click.echo(f"wrote {output}")
 
 
 @main.command()
-@data_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@built_graph_options
 @handle_errors
-def stats(data: tuple[Path, ...], fmt: str) -> None:
-    """Count facts, actors and triples per source document.
+def stats(fmt: str, data: tuple[Path, ...], base: str | None, out: Path | None, no_build: bool) -> None:
+    """Count facts, actors and triples per source document (from the build's manifest and store).
 
     Example: lacrdf stats
     """
-    from .stats import compute_stats, render_stats
+    from lacrdf.graph.stats import compute_stats, render_stats
 
-    paths = find_project()
-    project = pipeline.load_records(paths, data or None)
-    ds = pipeline.make_dataset(paths, data or None)
-    rows = compute_stats(project, ds)
+    rows = compute_stats(open_built(data, base, out, no_build))
     if fmt == "json":
         click.echo(json.dumps(rows, indent=1))
     else:
@@ -268,34 +389,30 @@ def stats(data: tuple[Path, ...], fmt: str) -> None:
 @main.command()
 @click.option("--port", type=int, default=0, show_default=True, help="TCP port on 127.0.0.1 (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
-@click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,
-              help="Persist the Oxigraph store in this folder (default: a temporary folder).")
 @click.option("--site", "site_dir", type=click.Path(path_type=Path), default=None, is_flag=False,
               flag_value="site", help="Serve the static linked-data site in DIR (from 'lacrdf site') with "
               "content negotiation, instead of the SPARQL store.")
-@data_option
-@base_option
+@built_graph_options
 @handle_errors
-def serve(port: int, host: str, store_dir: Path | None, site_dir: Path | None, data: tuple[Path, ...],
-          base: str | None) -> None:
-    """Start a SPARQL 1.1 server (Oxigraph) loaded with the dataset, or serve the site; Ctrl-C stops it.
+def serve(port: int, host: str, site_dir: Path | None, data: tuple[Path, ...], base: str | None,
+          out: Path | None, no_build: bool) -> None:
+    """Start a SPARQL 1.1 server (Oxigraph) on the built store, read-only, or serve the site; Ctrl-C stops it.
 
-    The dataset is bulk-loaded with one named graph per source plus the ontology graph; queries without
-    GRAPH see the union of the graphs, as local runs do.
+    The server opens the build's own store (nothing is copied or loaded), with one named graph per source
+    plus the ontology graph; queries without GRAPH see the union of the graphs, as local runs do.
 
     Example: lacrdf serve --port 7878
     """
     if site_dir is not None:
-        from .site.server import serve_site
+        from lacrdf.publish.site.server import serve_site
 
         serve_site(site_dir, host=host, port=port, on_ready=lambda url: click.echo(f"serving {site_dir} at {url}"))
         return
-    from .server import serve as serve_store
+    from lacrdf.publish.server import serve as serve_store
 
-    paths = find_project()
-    ds = pipeline.make_dataset(paths, data or None, base)
-    serve_store(ds, host=host, port=port, store_dir=store_dir,
-                on_ready=lambda url: click.echo(f"SPARQL endpoint: {url}/query  (Graph Store: {url}/store)"))
+    built = open_built(data, base, out, no_build)
+    serve_store(built, host=host, port=port,
+                on_ready=lambda url: click.echo(f"SPARQL endpoint: {url}/query  (read-only; query page: {url}/)"))
 
 
 @main.command()
@@ -309,11 +426,11 @@ def serve(port: int, host: str, store_dir: Path | None, site_dir: Path | None, d
 @click.option("--token-env", default=None, help="Environment variable holding a bearer token (never printed).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per HTTP request.")
 @click.option("--retries", type=int, default=3, show_default=True, help="Retries of a failed PUT, with backoff.")
-@data_option
-@base_option
+@built_graph_options
 @handle_errors
 def publish(store_url: str, graph_prefix: str | None, user: str | None, password_env: str,
-            token_env: str | None, timeout: float, retries: int, data: tuple[Path, ...], base: str | None) -> None:
+            token_env: str | None, timeout: float, retries: int, data: tuple[Path, ...], base: str | None,
+            out: Path | None, no_build: bool) -> None:
     """Push every named graph to a store by the SPARQL 1.1 Graph Store Protocol (PUT per graph).
 
     After the push the triple count of each graph is read back and reported. On an HTTP error, timeout or
@@ -323,13 +440,11 @@ def publish(store_url: str, graph_prefix: str | None, user: str | None, password
     """
     import os
 
-    from .remote import Auth
-    from .remote import publish as do_publish
+    from lacrdf.errors import InputError
+    from lacrdf.publish.remote import Auth
+    from lacrdf.publish.remote import publish as do_publish
 
-    paths = find_project()
-    ds = pipeline.make_dataset(paths, data or None, base)
-    from .errors import InputError
-
+    ds = open_built(data, base, out, no_build)
     password = os.environ.get(password_env) if user else None
     token = os.environ.get(token_env) if token_env else None
     if token_env and not token:
@@ -340,22 +455,21 @@ def publish(store_url: str, graph_prefix: str | None, user: str | None, password
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+@click.option("--out", "site_out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
               help="Folder to write the site to.")
-@data_option
-@base_option
+@built_graph_options
 @handle_errors
-def site(out: Path, data: tuple[Path, ...], base: str | None) -> None:
+def site(site_out: Path, data: tuple[Path, ...], base: str | None, out: Path | None, no_build: bool) -> None:
     """Write a static linked-data site: an HTML page and .ttl/.jsonld/.nt per resource, content-negotiation
     rules for Apache and nginx, VoID and DCAT metadata, ontology documentation and diagrams.
 
     Example: lacrdf site --out site
     """
-    from .site import build_site
+    from lacrdf.publish.site import build_site
 
     paths = find_project()
-    ds = pipeline.make_dataset(paths, data or None, base)
-    report = build_site(ds, paths, out)
+    built = open_built(data, base, out, no_build)
+    report = build_site(built, paths, site_out)
     click.echo(report.render(), nl=False)
 
 
@@ -369,7 +483,7 @@ def synth(facts: int, out: Path, seed: int) -> None:
 
     Example: lacrdf synth --facts 200 --out synth-small
     """
-    from .synth import write_corpus
+    from lacrdf.records.synth import write_corpus
 
     report = write_corpus(out, facts=facts, seed=seed)
     click.echo(report.render(), nl=False)

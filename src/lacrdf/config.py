@@ -8,9 +8,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from lacrdf.errors import InputError
 
 DEFAULT_BASE = "https://w3id.org/lacrdf/"
+ONTOLOGY_FILES = ("lacrdf.ttl", "concepts.ttl")
+"""The ontology's files in ontology/, loaded into the ontology graph."""
 
 PREFIXES: dict[str, str] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -93,7 +95,9 @@ class ProjectPaths:
 
     @property
     def dist(self) -> Path:
-        return self.root / "dist"
+        """The default build (LACRDF_DIST moves it, for example for a test run)."""
+        env = os.environ.get("LACRDF_DIST")
+        return Path(env) if env else self.root / "dist"
 
     @property
     def seeds(self) -> Path:

@@ -1,22 +1,31 @@
-"""The library API behind the CLI: load records, build the dataset, validate, write dist/.
+"""The library API behind the CLI: load records, build the graph into its persistent store, validate,
+write the dumps, and open the built graph (rebuilding it first when its inputs changed).
 Everything the CLI does is one call here (``from lacrdf import build``)."""
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+import shutil
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import Namespaces, ProjectPaths, find_project
-from .dataset import Dataset, build_dataset, load_ontology
-from .errors import RecordErrors
-from .export import BUILD_FORMATS, atomic_write_many
-from .progress import SILENT, Reporter
-from .records import Project, load_project
-from .sources import check_against_texts
-from .validate import ValidationReport, load_shapes, shapes_files, validate_dataset
+from lacrdf.config import ProjectPaths, find_project
+from lacrdf.graph.metadata_defaults import DEFAULT_SPARQL_ENDPOINT
+from lacrdf.graph.store import BuiltGraph, StaleBuild, Target, current_build, staleness
+from lacrdf.progress import SILENT, Reporter
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from lacrdf.checks.results import RawResult, ValidationReport
+    from lacrdf.graph.build import Conversion
+    from lacrdf.graph.dataset import Dataset, TripleOrigin
+    from lacrdf.records.model import Project
+
+BUILD_FORMATS = ("ttl", "nt", "jsonld", "xml", "trig", "nq")
 
 
 @contextmanager
@@ -32,18 +41,17 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass(frozen=True)
-class BuildResult:
-    dataset: Dataset
-    report: ValidationReport
-    written: tuple[Path, ...]
-
+# ---------------------------------------------------------------------------------------------- in memory
 
 def load_records(paths: ProjectPaths, data: Sequence[Path] | None = None, progress: Reporter = SILENT) -> Project:
     """Load and check the records (default: the project's data/); texts are checked when present."""
+    from lacrdf.errors import RecordErrors
+    from lacrdf.records.loader import load_project
+    from lacrdf.records.texts import check_against_texts, check_evidence
+
     project = load_project(list(data) if data else [paths.data], root=paths.root, progress=progress)
     if paths.seeds.is_dir():
-        errors = check_against_texts(project, paths.seeds)
+        errors = check_against_texts(project, paths.seeds) + check_evidence(project, paths.seeds)
         if errors:
             raise RecordErrors(errors)
     return project
@@ -51,14 +59,18 @@ def load_records(paths: ProjectPaths, data: Sequence[Path] | None = None, progre
 
 def make_dataset(paths: ProjectPaths, data: Sequence[Path] | None = None, base: str | None = None,
                  infer: bool = False, progress: Reporter = SILENT) -> Dataset:
-    """Load the records and build the dataset; with ``infer``, add the OWL 2 RL entailments in their own
-    named graph ({base}graph/inferred)."""
+    """Load the records and build the dataset in memory, with the record field of every triple (what
+    ``validate`` reports against); with ``infer``, add the OWL 2 RL entailments in their own named graph
+    ({base}graph/inferred)."""
+    from lacrdf.config import Namespaces
+    from lacrdf.graph.dataset import build_dataset, load_ontology
+
     ns = Namespaces(base) if base else Namespaces()
     with _no_gc():
         project = load_records(paths, data, progress)
         ds = build_dataset(project, ns, load_ontology(paths.ontology_dir, ns), progress)
     if infer:
-        from .infer import with_inferences
+        from lacrdf.checks.infer import with_inferences
 
         progress.step("inferring (OWL 2 RL)")
         ds = with_inferences(ds)
@@ -67,44 +79,219 @@ def make_dataset(paths: ProjectPaths, data: Sequence[Path] | None = None, base: 
 
 def validate(dataset: Dataset, paths: ProjectPaths, progress: Reporter = SILENT,
              engine: str = "oxigraph") -> ValidationReport:
+    from lacrdf.checks.shacl import validate_dataset
+    from lacrdf.checks.shapes import load_shapes, shapes_files
+
     files = shapes_files(paths.shapes_dir)
     progress.step(f"validating {len(dataset.quads)} quads ({engine})")
     return validate_dataset(dataset, load_shapes(files), [str(f.relative_to(paths.root)) for f in files],
                             engine=engine)
 
 
-def build(paths: ProjectPaths | None = None, data: Sequence[Path] | None = None, base: str | None = None,
-          out: Path | None = None, formats: Sequence[str] = BUILD_FORMATS, threshold: str = "violation",
-          write: bool = True, infer: bool = False, progress: Reporter = SILENT,
-          engine: str = "oxigraph") -> BuildResult:
-    """Load, convert, validate and (if the data conforms at ``threshold``) write dist/."""
-    paths = paths or find_project()
-    ds = make_dataset(paths, data, base, infer, progress)
-    report = validate(ds, paths, progress, engine)
-    written: tuple[Path, ...] = ()
-    if write and report.conforms(threshold):
-        progress.step("writing")
-        target = out or paths.dist
-        files = {target / name: payload for name, payload in dist_files(ds, paths, formats).items()}
-        atomic_write_many(files)
-        written = tuple(sorted(files))
-    return BuildResult(ds, report, written)
+# ---------------------------------------------------------------------------------------------- the build
+
+@dataclass(frozen=True)
+class BuildResult:
+    report: ValidationReport
+    written: tuple[Path, ...]
+    graph: BuiltGraph | None
+    how: str = ""
+    """How the store was made: a bulk load, or the number of record files updated in place."""
+
+    @property
+    def conforms(self) -> bool:
+        return self.graph is not None
 
 
-def dist_files(ds: Dataset, paths: ProjectPaths, formats: Sequence[str] = BUILD_FORMATS) -> dict[str, bytes]:
-    """The files of dist/ by name: a dump per format, the ontology, and void.ttl (VoID, DCAT with the
-    byte size of every dump, PROV-O of the build), all regenerated on every build."""
-    from .export import get_format, render
-    from .site.metadata import dataset_metadata, metadata_turtle
-
-    files = {f"lacrdf.{get_format(f).extension}": render(ds, f) for f in formats}
-    files["ontology.ttl"] = _ontology_turtle(ds)
-    files["void.ttl"] = metadata_turtle(ds, dataset_metadata(ds, paths, dict(files)))
-    return files
-
-
-def _ontology_turtle(ds: Dataset) -> bytes:
+def _locator(conversion: Conversion, store: ox.Store) -> Callable[[RawResult], TripleOrigin | None]:
+    """Trace a result to its record: the graph holding the focus node names the file, which is parsed and
+    converted again with origins (only the files that have results)."""
     import pyoxigraph as ox
 
-    triples = sorted({q.triple for q in ds.quads if q.graph_name == ds.ontology_graph}, key=str)
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=ds.ns.prefixes())
+    from lacrdf.checks.shacl import _by_subject_predicate, _locate
+    from lacrdf.graph.build import origins_of
+    from lacrdf.graph.dataset import Dataset
+
+    graph_file = conversion.file_of_graph()
+    actor_file = conversion.file_of_actor()
+    per_file: dict[str, Dataset] = {}
+
+    def locate(raw: RawResult) -> TripleOrigin | None:
+        try:
+            focus = ox.NamedNode(raw.focus)
+        except ValueError:
+            return None
+        name = None
+        for quad in store.quads_for_pattern(focus, None, None, None):
+            graph = quad.graph_name.value  # type: ignore[union-attr]
+            name = graph_file.get(graph) or actor_file.get(raw.focus.rsplit("/", 1)[-1])
+            if name:
+                break
+        if name is None:
+            return None
+        if name not in per_file:
+            origins, subjects = origins_of(conversion, name)
+            per_file[name] = Dataset(conversion.ns, (), origins, subjects)
+        ds = per_file[name]
+        fields_of: dict[str, str] = {}
+        for triple, origin in ds.origins.items():
+            fields_of.setdefault(triple.predicate.value, origin.field)
+        return _locate(ds, raw, fields_of, _by_subject_predicate(ds))
+
+    return locate
+
+
+def build(paths: ProjectPaths | None = None, data: Sequence[Path] | None = None, base: str | None = None,
+          out: Path | None = None, formats: Sequence[str] = BUILD_FORMATS, threshold: str = "violation",
+          progress: Reporter = SILENT, engine: str = "oxigraph",
+          sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT) -> BuildResult:
+    """Convert the records (only the files whose inputs changed), load the store, validate it and, if the
+    data conforms at ``threshold``, write the dumps and switch the output folder to the new build.
+    Raises RecordErrors (nothing written) when records are wrong."""
+    from lacrdf.graph.store import build_lock
+
+    paths = paths or find_project()
+    target = Target.of(paths, data, base, out)
+    with build_lock(target), _no_gc():
+        return _build(target, formats, threshold, progress, engine, sparql_endpoint)
+
+
+def _build(target: Target, formats: Sequence[str], threshold: str, progress: Reporter, engine: str,
+           sparql_endpoint: str) -> BuildResult:
+    from lacrdf.checks.shacl import validate_store
+    from lacrdf.checks.shapes import load_shapes, shapes_files
+    from lacrdf.errors import RecordErrors
+    from lacrdf.graph.build import Cache, convert_files, ontology_nquads, write_store
+    from lacrdf.graph.dumps import ontology_turtle, write_dumps
+    from lacrdf.graph.fingerprint import file_sha256
+    from lacrdf.graph.metadata import metadata_turtle, store_metadata
+    from lacrdf.graph.store import STORE, new_build_folder, read_manifest, switch_to, write_manifest
+
+    paths, ns = target.paths, target.ns
+    previous = current_build(target)
+    manifest = previous.manifest if previous else {}
+    cache = Cache(target.state / "cache")
+    seeds = paths.seeds if paths.seeds.is_dir() else None
+    conversion = convert_files(target.data, paths.root, ns, cache, manifest.get("files"), seeds, progress)
+    if conversion.errors:
+        raise RecordErrors(conversion.errors)
+    ontology = ontology_nquads(paths.ontology_dir, ns)
+    folder = new_build_folder(target)
+    try:
+        store, how = write_store(folder / STORE, conversion, cache, ontology,
+                                 previous.store_path if previous else None,
+                                 manifest.get("cache_keys", {}), manifest.get("ontology_key"), progress)
+        shape_files = shapes_files(paths.shapes_dir)
+        progress.step(f"validating ({engine})")
+        report = validate_store(store, load_shapes(shape_files), _locator(conversion, store),
+                                [str(f.relative_to(paths.root)) for f in shape_files], engine=engine)
+        if not report.conforms(threshold):
+            del store
+            shutil.rmtree(folder, ignore_errors=True)
+            return BuildResult(report, (), None, how)
+        progress.step("writing the dumps")
+        dumps = write_dumps(store, ns, folder, formats)
+        (folder / "ontology.ttl").write_bytes(ontology_turtle(store, ns))
+        dump_info = {name: (path.stat().st_size, file_sha256(path)) for name, path in dumps.items()}
+        dump_info["ontology.ttl"] = ((folder / "ontology.ttl").stat().st_size, file_sha256(folder / "ontology.ttl"))
+        inputs = _inputs(target, conversion)
+        flat = [(name, digest) for kind in ("records", "ontology", "shapes") for name, digest in inputs[kind].items()]
+        meta = store_metadata(store, ns, flat, paths, dump_info, sparql_endpoint=sparql_endpoint)
+        (folder / "void.ttl").write_bytes(metadata_turtle(ns, meta))
+        write_manifest(folder, _manifest(target, conversion, inputs, ontology, store, report, dump_info))
+        store.flush()
+        del store
+        final = switch_to(target, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    cache.prune(s.key for s in conversion.summaries.values())
+    built = BuiltGraph(final, read_manifest(final) or {})
+    written = tuple(sorted(target.out / name for name in (*dump_info, "void.ttl", "manifest.json", STORE)))
+    return BuildResult(report, written, built, how)
+
+
+def _inputs(target: Target, conversion: Conversion) -> dict[str, dict[str, str]]:
+    from lacrdf.graph.fingerprint import file_sha256
+    from lacrdf.graph.store import input_paths
+
+    files = input_paths(target)
+    out: dict[str, dict[str, str]] = {kind: {} for kind in files}
+    out["records"] = {name: s.sha256 for name, s in conversion.summaries.items()}
+    for kind in ("ontology", "shapes"):
+        out[kind] = {name: file_sha256(path) for name, path in files[kind].items()}
+    seeds = target.paths.seeds
+    texts = sorted({t for s in conversion.summaries.values() for t in s.texts})
+    out["texts"] = {t: file_sha256(seeds / t) for t in texts if (seeds / t).is_file()}
+    return out
+
+
+def _manifest(target: Target, conversion: Conversion, inputs: dict[str, dict[str, str]], ontology: bytes,
+              store: ox.Store, report: ValidationReport, dumps: dict[str, tuple[int, str]]) -> dict[str, object]:
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from lacrdf import __version__
+    from lacrdf.graph.fingerprint import tool_fingerprint
+
+    summaries = conversion.summaries.values()
+    stats = sorted((row for s in summaries for row in s.stats), key=lambda r: str(r["source"]))
+    graphs = list(store.named_graphs())
+    return {
+        "format": 1,
+        "version": __version__,
+        "tool": tool_fingerprint(target.ns),
+        "base": target.base,
+        "data": [_rel(p, target.paths.root) for p in target.data],
+        "inputs": inputs,
+        "files": {name: [s.sha256, s.deps] for name, s in conversion.summaries.items()},
+        "cache_keys": {name: s.key for name, s in conversion.summaries.items()},
+        "ontology_key": hashlib.sha256(ontology).hexdigest(),
+        "counts": {"quads": len(store), "graphs": len(graphs), "files": len(conversion.summaries),
+                   "actors": sum(len(s.actors) for s in summaries),
+                   "sources": sum(len(s.sources) for s in summaries),
+                   "facts": sum(len(s.facts) for s in summaries),
+                   "actors_graph_triples": sum(1 for _ in store.quads_for_pattern(
+                       None, None, None, ox.NamedNode(target.ns.graphs + "actors")))},
+        "validation": report.counts(),
+        "stats": stats,
+        "dumps": {name: {"bytes": size, "sha256": digest} for name, (size, digest) in sorted(dumps.items())},
+    }
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------------------------------------- opening
+
+def open_graph(paths: ProjectPaths | None = None, data: Sequence[Path] | None = None, base: str | None = None,
+               out: Path | None = None, *, rebuild: bool = True, progress: Reporter = SILENT,
+               notify: Callable[[str], None] = lambda line: None) -> BuiltGraph:
+    """The one way every command opens the built graph. When the build is missing or its inputs changed,
+    rebuild first (``notify`` gets one line saying why) or, with ``rebuild=False``, raise StaleBuild."""
+    paths = paths or find_project()
+    target = Target.of(paths, data, base, out)
+    built = current_build(target)
+    why = staleness(target, built)
+    if why is None and built is not None:
+        return built
+    if not rebuild:
+        raise StaleBuild(f"{target.display()} is out of date ({why}); run 'lacrdf build' or drop --no-build")
+    notify(f"lacrdf: {target.display()} is out of date ({why}); rebuilding")
+    result = build(paths, data, base, out, progress=progress)
+    if result.graph is None:
+        from lacrdf.checks.reports import render_report
+
+        raise BuildFailed(render_report(result.report, "text", "violation").rstrip("\n"))
+    return result.graph
+
+
+class BuildFailed(StaleBuild):
+    """The rebuild a command needed found SHACL violations (nothing was switched)."""
+
+    exit_code = 1

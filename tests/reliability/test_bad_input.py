@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from lacrdf import ProjectPaths, build_dataset
 from lacrdf.cli import main
 from lacrdf.errors import RecordErrors
-from lacrdf.export import render
-from lacrdf.records import load_project
+from lacrdf.graph.dumps import render
+from lacrdf.records.loader import load_project
 
 SOURCE = ("source: {id: t-src, file: t.txt, sha256: " + "0" * 64 + ", title: T, language: en%s}\n")
 

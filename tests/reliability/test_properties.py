@@ -14,12 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lacrdf import Namespaces, build_dataset, find_project
-from lacrdf.dataset import load_ontology
+from lacrdf.checks.shacl import validate_dataset
+from lacrdf.checks.shapes import load_shapes, shapes_files
 from lacrdf.errors import RecordErrors
-from lacrdf.export import FORMATS, render
-from lacrdf.kinds import KINDS
-from lacrdf.records import load_project, record_fields
-from lacrdf.validate import load_shapes, shapes_files, validate_dataset
+from lacrdf.graph.dataset import load_ontology
+from lacrdf.graph.dumps import FORMATS, render
+from lacrdf.records.kinds import KINDS
+from lacrdf.records.loader import load_project, record_fields
 
 PATHS = find_project(Path(__file__).resolve().parents[2])
 SHAPES = load_shapes(shapes_files(PATHS.shapes_dir))

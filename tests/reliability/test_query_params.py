@@ -8,7 +8,7 @@ import pytest
 
 from lacrdf import Dataset, Namespaces, ProjectPaths
 from lacrdf.errors import QueryError
-from lacrdf.queries import QueryParam, bind, list_queries, make_term, run_local
+from lacrdf.graph.queries import QueryParam, bind, list_queries, make_term, run_local
 
 from ..conftest import ROOT
 

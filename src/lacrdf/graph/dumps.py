@@ -1,0 +1,251 @@
+"""Deterministic exports, written from an on-disk Oxigraph store in its canonical order (quads sorted by
+their encoded terms: the same content gives the same bytes, however it was loaded). Turtle, N-Triples,
+RDF/XML and JSON-LD hold the union of the data graphs; TriG and N-Quads every graph. JSON-LD is written by
+our own one-pass writer (a @context of our prefixes, keys and values sorted per node)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from lacrdf.config import Namespaces
+from lacrdf.errors import InputError
+from lacrdf.graph.dataset import Dataset
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFormat:
+    name: str
+    extension: str
+    media_type: str
+    quads: bool
+    write: Callable[[ox.Store, Namespaces, BinaryIO], None]
+
+
+def data_triples(store: ox.Store, ns: Namespaces) -> ox.QueryTriples:
+    """The union of the data graphs (the ontology graph left out) as unique triples, in the store's order:
+    Oxigraph's RocksDB store keeps its quads sorted by their encoded terms, so the order depends on the
+    content alone, never on how or when it was loaded."""
+    onto = ns.graphs + "ontology"
+    return store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{onto}>) }}")
+
+
+def _turtle(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
+    ox.serialize(data_triples(store, ns), out, format=ox.RdfFormat.TURTLE, prefixes=ns.prefixes())
+
+
+def _ntriples(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
+    data_triples(store, ns).serialize(out, format=ox.RdfFormat.N_TRIPLES)
+
+
+def _rdfxml(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
+    ox.serialize(data_triples(store, ns), out, format=ox.RdfFormat.RDF_XML, prefixes=ns.prefixes())
+
+
+def _nquads(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
+    store.dump(out, format=ox.RdfFormat.N_QUADS)
+
+
+def _trig(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
+    store.dump(out, format=ox.RdfFormat.TRIG, prefixes=ns.prefixes())
+
+
+_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+class _Compactor:
+    """IRIs to CURIEs for the JSON-LD @context (memoised: the same few thousand IRIs recur)."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, iri: str) -> str:
+        found = self.seen.get(iri)
+        if found is None:
+            found = iri
+            for prefix, ns in self.prefixes:
+                if iri.startswith(ns) and _LOCAL.match(iri[len(ns):]):
+                    found = f"{prefix}:{iri[len(ns):]}"
+                    break
+            self.seen[iri] = found
+        return found
+
+
+def jsonld_nodes(triples: Iterable[ox.Triple], compact: Callable[[str], str]) -> Iterator[dict[str, object]]:
+    """One compacted node object per run of triples with the same subject, in one pass (the store's order
+    groups a subject's triples within each graph; a subject described in two graphs gets two node
+    objects, which JSON-LD merges on expansion)."""
+    subject: str | None = None
+    node: dict[str, list[object]] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            raise InputError("blank nodes are not expected in lacrdf data")
+        if t.subject.value != subject:
+            if subject is not None:
+                yield _node(subject, node, compact)
+            subject, node = t.subject.value, {}
+        pred, obj = t.predicate.value, t.object
+        if pred == RDF_TYPE and isinstance(obj, ox.NamedNode):
+            node.setdefault("@type", []).append(compact(obj.value))
+            continue
+        if isinstance(obj, ox.NamedNode):
+            value: object = {"@id": compact(obj.value)}
+        elif isinstance(obj, ox.Literal):
+            if obj.language:
+                value = {"@value": obj.value, "@language": obj.language}
+            elif obj.datatype.value == XSD_STRING:
+                value = {"@value": obj.value}
+            else:
+                value = {"@value": obj.value, "@type": compact(obj.datatype.value)}
+        else:  # pragma: no cover - lacrdf makes no blank nodes or quoted triples
+            raise InputError(f"cannot write {obj!r} as JSON-LD")
+        node.setdefault(compact(pred), []).append(value)
+    if subject is not None:
+        yield _node(subject, node, compact)
+
+
+def _node(subject: str, node: dict[str, list[object]], compact: Callable[[str], str]) -> dict[str, object]:
+    out: dict[str, object] = {"@id": compact(subject)}
+    for key in sorted(node):
+        values = node[key]
+        out[key] = sorted(values, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False)) \
+            if len(values) > 1 else values
+    return out
+
+
+def write_jsonld(triples: Iterable[ox.Triple], prefixes: Mapping[str, str], out: BinaryIO) -> None:
+    """A compacted, flattened JSON-LD 1.1 document (@context of our prefixes, one node object per
+    subject run), streamed."""
+    compact = _Compactor(prefixes)
+    context = json.dumps(dict(sorted(prefixes.items())), ensure_ascii=False, indent=1).replace("\n", "\n ")
+    out.write(f'{{\n "@context": {context},\n "@graph": ['.encode())
+    first = True
+    for node in jsonld_nodes(triples, compact):
+        text = json.dumps(node, ensure_ascii=False, indent=1).replace("\n", "\n  ")
+        out.write((("\n  " if first else ",\n  ") + text).encode("utf-8"))
+        first = False
+    out.write(("\n ]\n}\n" if not first else "]\n}\n").encode("utf-8"))
+
+
+def _jsonld(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
+    write_jsonld(data_triples(store, ns), ns.prefixes(), out)
+
+
+def ontology_turtle(store: ox.Store, ns: Namespaces) -> bytes:
+    return store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(ns.graphs + "ontology"),
+                      prefixes=ns.prefixes()) or b""
+
+
+FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
+    ExportFormat("ttl", "ttl", "text/turtle", False, _turtle),
+    ExportFormat("nt", "nt", "application/n-triples", False, _ntriples),
+    ExportFormat("jsonld", "jsonld", "application/ld+json", False, _jsonld),
+    ExportFormat("xml", "rdf", "application/rdf+xml", False, _rdfxml),
+    ExportFormat("trig", "trig", "application/trig", True, _trig),
+    ExportFormat("nq", "nq", "application/n-quads", True, _nquads),
+)}
+BUILD_FORMATS = ("ttl", "nt", "jsonld", "xml", "trig", "nq")
+
+
+def get_format(name: str) -> ExportFormat:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise InputError(f"unknown format '{name}'; choose one of {', '.join(FORMATS)}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_many(files: Mapping[Path, bytes]) -> None:
+    """Write every file to a temporary sibling first; rename them all only when all are written.
+    On any failure the temporaries are removed and the previous files are left as they were."""
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for target, payload in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            temps.append((Path(tmp), target))
+            os.chmod(tmp, 0o666 & ~_umask())
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in temps:
+        os.replace(tmp, target)
+
+
+def write_dumps(store: ox.Store, ns: Namespaces, folder: Path, formats: Sequence[str] = BUILD_FORMATS,
+                workers: int = 2) -> dict[str, Path]:
+    """Write ``lacrdf.EXT`` for each format into ``folder`` from an on-disk store; two at a time, since
+    pyoxigraph serializes without holding the GIL for most of the work. Returns file name -> path."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    targets = {f"lacrdf.{get_format(f).extension}": (get_format(f), folder / f"lacrdf.{get_format(f).extension}")
+               for f in formats}
+
+    def one(item: tuple[ExportFormat, Path]) -> None:
+        fmt, path = item
+        with open(path, "wb") as handle, io.BufferedWriter(handle, 1 << 20) as buffered:  # type: ignore[arg-type]
+            fmt.write(store, ns, buffered)  # type: ignore[arg-type]
+
+    # the slowest first, so the two workers finish together
+    order = sorted(targets.values(), key=lambda item: item[0].name not in ("jsonld", "ttl", "xml"))
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        list(pool.map(one, order))
+    return {name: path for name, (_, path) in targets.items()}
+
+
+def render_store(store: ox.Store, ns: Namespaces, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    get_format(fmt).write(store, ns, buf)
+    return buf.getvalue()
+
+
+def canonical_store(quads: Iterable[ox.Quad], folder: Path) -> ox.Store:
+    """An on-disk store of ``quads`` in ``folder`` (an in-memory store iterates in no fixed order)."""
+    store = ox.Store(str(folder))
+    store.bulk_extend(quads)
+    store.flush()
+    return store
+
+
+def render(ds: Dataset, fmt: str) -> bytes:
+    """One dump of an in-memory dataset, in the same canonical order as a build's."""
+    with tempfile.TemporaryDirectory(prefix="lacrdf-render-") as tmp:
+        store = canonical_store(ds.quads, Path(tmp) / "store")
+        data = render_store(store, ds.ns, fmt)
+        del store
+    return data
+
+
+def export(ds: Dataset, fmt: str, output: Path) -> Path:
+    atomic_write_many({output: render(ds, fmt)})
+    return output
+
+
+def jsonld_document(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, object]:
+    """A small compacted JSON-LD document in memory (one node object per subject, subjects sorted), for the
+    site's per-resource descriptions."""
+    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return {"@context": dict(sorted(prefixes.items())), "@graph": list(jsonld_nodes(ordered, _Compactor(prefixes)))}

@@ -1,0 +1,121 @@
+"""Writes the whole static site in one atomic step: a page and four RDF variants per resource, the
+ontology documentation, the home page and resource list, the dumps and their VoID/DCAT/PROV metadata,
+and the content-negotiation rules. A manifest of the files written lets the next build remove pages of
+resources that no longer exist, and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lacrdf.config import ProjectPaths
+from lacrdf.graph.dataset import Dataset
+from lacrdf.graph.dumps import BUILD_FORMATS, atomic_write_many, get_format
+from lacrdf.graph.metadata import DEFAULT_SPARQL_ENDPOINT, dataset_metadata, metadata_prefixes, store_metadata
+from lacrdf.graph.store import BuiltGraph
+from lacrdf.publish.site.conneg import htaccess, nginx_conf
+from lacrdf.publish.site.describe import description, rdf_files
+from lacrdf.publish.site.home import home_page, resources_page
+from lacrdf.publish.site.index import SiteIndex
+from lacrdf.publish.site.layout import place_of
+from lacrdf.publish.site.ontology_doc import ontology_page, ontology_triples
+from lacrdf.publish.site.pages import resource_page
+
+MANIFEST = ".lacrdf-site"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteReport:
+    """What a site build wrote."""
+
+    out: Path
+    pages: int
+    resources: int
+    files: int
+    removed: int
+
+    def render(self) -> str:
+        folder = str(self.out).rstrip("/") + "/"
+        gone = f"; removed {self.removed} stale files" if self.removed else ""
+        return (f"wrote {self.pages} pages for {self.resources} resources to {folder} "
+                f"({self.files} files with the RDF variants, dumps, VoID and conneg rules{gone})\n")
+
+
+def dist_files(ds: Dataset) -> dict[str, bytes]:
+    """The dump files the site serves under dist/, as `lacrdf build` writes them."""
+    import tempfile
+
+    from lacrdf.graph.dumps import canonical_store, ontology_turtle, render_store
+
+    with tempfile.TemporaryDirectory(prefix="lacrdf-site-") as tmp:
+        store = canonical_store(ds.quads, Path(tmp) / "store")
+        files = {f"lacrdf.{get_format(f).extension}": render_store(store, ds.ns, f) for f in BUILD_FORMATS}
+        files["ontology.ttl"] = ontology_turtle(store, ds.ns)
+        del store
+    return files
+
+
+def site_files(source: Dataset | BuiltGraph, paths: ProjectPaths, *,
+               sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT) -> tuple[dict[str, bytes], int, int]:
+    """Every file of the site (path relative to the site folder -> bytes), the page and resource counts.
+    From a build, the dumps are the build's own files and the metadata is counted by its store."""
+    if isinstance(source, BuiltGraph):
+        ds = source.dataset()
+        names = [f"lacrdf.{get_format(f).extension}" for f in BUILD_FORMATS] + ["ontology.ttl"]
+        dumps = {name: (source.folder / name).read_bytes() for name in names if (source.folder / name).is_file()}
+        inputs = [(n, d) for kind in ("records", "ontology", "shapes")
+                  for n, d in source.manifest.get("inputs", {}).get(kind, {}).items()]
+        meta = store_metadata(source.store, source.ns, inputs, paths, dumps, sparql_endpoint=sparql_endpoint)
+    else:
+        ds = source
+        dumps = dist_files(ds)
+        meta = dataset_metadata(ds, paths, dumps, sparql_endpoint=sparql_endpoint)
+    index = SiteIndex(ds)
+    prefixes = ds.ns.prefixes()
+    files: dict[str, bytes] = {}
+    for iri in index.resources:
+        place = place_of(iri, ds.ns)
+        assert place is not None, iri
+        files[f"{place.path}.html"] = resource_page(index, iri)
+        files.update(rdf_files(place.path, description(index, iri), prefixes))
+    files["ontology.html"] = ontology_page(index)
+    files.update(rdf_files("ontology", ontology_triples(index), prefixes))
+
+    files.update({f"dist/{name}": data for name, data in dumps.items()})
+    files.update(rdf_files("void", meta, metadata_prefixes(ds)))
+    counts = {"triples": len({q.triple for q in ds.quads}), "graphs": len(ds.graphs)}
+    files["index.html"] = home_page(index, dumps, counts)
+    files["resources.html"] = resources_page(index)
+    files[".htaccess"] = htaccess().encode("utf-8")
+    files["nginx.conf"] = nginx_conf().encode("utf-8")
+    pages = sum(1 for name in files if name.endswith(".html"))
+    files[MANIFEST] = ("".join(f"{name}\n" for name in sorted(files))).encode("utf-8")
+    return files, pages, len(index.resources)
+
+
+def build_site(ds: Dataset | BuiltGraph, paths: ProjectPaths, out: Path, *,
+               sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT) -> SiteReport:
+    """Write the linked-data site for ``ds`` into ``out`` (all files or none), then remove the files an
+    earlier build listed in its manifest that this build did not write."""
+    files, pages, resources = site_files(ds, paths, sparql_endpoint=sparql_endpoint)
+    previous = _manifest(out)
+    atomic_write_many({out / name: data for name, data in sorted(files.items())})
+    removed = 0
+    for name in sorted(previous - set(files)):
+        target = out / name
+        if target.is_file():
+            target.unlink()
+            removed += 1
+    return SiteReport(out, pages, resources, len(files), removed)
+
+
+def _manifest(out: Path) -> set[str]:
+    try:
+        lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    # only plain relative names a build of ours could have written
+    return {line for line in lines if line and not line.startswith("/") and ".." not in line.split("/")}
+
+
+

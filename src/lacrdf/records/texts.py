@@ -1,0 +1,205 @@
+"""Source documents: paragraph numbering (1-based, over blank-line-separated blocks) and the check that
+each curated source matches its text (SHA-256) and cites paragraphs that exist."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from lacrdf.errors import RecordError
+from lacrdf.records.model import FactRecord, Project
+
+_BLANK = re.compile(r"\n[ \t]*\n")
+
+
+def paragraphs(text: str) -> list[str]:
+    """The blocks of ``text`` separated by blank lines (lines empty or white space only)."""
+    blocks = _BLANK.split(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [b.strip() for b in blocks if b.strip()]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_against_texts(project: Project, seeds: Path) -> list[RecordError]:
+    """Hash and paragraph checks for every source whose text is in ``seeds`` (others are skipped)."""
+    errors: list[RecordError] = []
+    for source in project.sources.values():
+        path = seeds / source.file
+        if not path.is_file():
+            continue
+        digest = sha256_of(path)
+        if digest != source.sha256:
+            line, col = source.positions.get("sha256", (source.origin.line, 1))
+            errors.append(RecordError(source.origin.file, line, col, f"SHA-256 does not match {source.file}",
+                                      field="sha256", record=source.id, hint=f"the file's digest is {digest}"))
+            continue
+        count = len(paragraphs(path.read_text(encoding="utf-8")))
+        for fact in project.facts_of(source.id):
+            for para in fact.para:
+                if para > count:
+                    line, col = fact.positions.get("para", (fact.origin.line, 1))
+                    errors.append(RecordError(fact.origin.file, line, col,
+                                              f"paragraph {para} does not exist; {source.file} has {count}",
+                                              field="para", record=fact.id))
+    return errors
+
+
+def actor_names(project: Project, actor_id: str) -> set[str]:
+    """Every spelling of an actor: labels in all languages, pycountry names, acronym and aliases."""
+    from lacrdf.countries import country_alt_labels, country_labels
+
+    rec = project.actors[actor_id]
+    names: set[str] = set()
+    if rec.type == "state":
+        names.update(country_labels(rec.id).values())
+        for alts in country_alt_labels(rec.id).values():
+            names.update(alts)
+    names.update((rec.labels or {}).values())
+    if rec.name:
+        names.add(rec.name)
+    if rec.acronym:
+        names.add(rec.acronym)
+    for spellings in (rec.aliases or {}).values():
+        names.update(spellings)
+    return {n for n in names if n}
+
+
+def involved_actors(fact: object) -> list[tuple[str, str]]:
+    """(field, actor id) for every actor reference a fact holds."""
+    from lacrdf.records.loader import reference_fields
+    from lacrdf.records.model import ActorRef
+
+    out = []
+    for name, kind, _ in reference_fields(type(fact)):
+        value = getattr(fact, name)
+        if kind is ActorRef and value:
+            out.extend((name, ref) for ref in (value if isinstance(value, tuple) else (value,)))
+    return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("–", "-").lower().split())
+
+
+def _named(name: str, text: str) -> bool:
+    """Whole-word match, so 'Lima' is not found in 'climate'."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+
+
+def check_citations(project: Project, seeds: Path) -> list[RecordError]:
+    """For every fact, each actor it involves is named (by a label, acronym or alias) in a cited paragraph."""
+    errors: list[RecordError] = []
+    for source in project.sources.values():
+        path = seeds / source.file
+        if not path.is_file():
+            continue
+        paras = [_norm(p) for p in paragraphs(path.read_text(encoding="utf-8"))]
+        for fact in project.facts_of(source.id):
+            cited = " \n ".join(paras[p - 1] for p in fact.para if p <= len(paras))
+            for fname, actor_id in involved_actors(fact):
+                names = actor_names(project, actor_id)
+                if not any(_named(_norm(n), cited) for n in names):
+                    line, col = fact.positions.get(fname, (fact.origin.line, 1))
+                    errors.append(RecordError(
+                        fact.origin.file, line, col,
+                        f"actor '{actor_id}' is not named in paragraph {', '.join(map(str, fact.para))} "
+                        f"of {source.file} (looked for: {', '.join(sorted(names))})", field=fname,
+                        record=fact.id, hint="cite the paragraph that names it, or add the spelling as an alias"))
+    return errors
+
+
+# ---------------------------------------------------------------------------------------------- evidence
+
+_FOLD = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "}
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` lower-cased with quotes, dashes and runs of white space folded, plus for each character of
+    the result the offset in ``text`` it comes from (so a match maps back to the original offsets)."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        ch = _FOLD.get(ch, ch)
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            ch = " "
+        out.append(ch.lower())
+        where.append(i)
+    return "".join(out), where
+
+
+def locate(paragraph: str, words: str) -> list[tuple[int, int]]:
+    """Every (start, end) of ``words`` in ``paragraph``, ignoring case, curly quotes, dash style and
+    white space; offsets are those of the paragraph (end exclusive)."""
+    hay, where = _folded(paragraph)
+    needle = _folded(words.strip())[0]
+    if not needle:
+        return []
+    spans = []
+    at = hay.find(needle)
+    while at >= 0:
+        spans.append((where[at], where[at + len(needle) - 1] + 1))
+        at = hay.find(needle, at + 1)
+    return spans
+
+
+def check_evidence(project: Project, seeds: Path, required: bool = False) -> list[RecordError]:
+    """Every span lies inside a cited paragraph and is not empty; every cited paragraph has a span; every
+    actor a fact involves is named within its spans (not merely somewhere in the paragraph). Facts with
+    no ``evidence`` are reported only when ``required``."""
+    errors: list[RecordError] = []
+    for source in project.sources.values():
+        path = seeds / source.file
+        if not path.is_file():
+            continue
+        paras = paragraphs(path.read_text(encoding="utf-8"))
+        for fact in project.facts_of(source.id):
+            errors.extend(_fact_evidence_errors(project, fact, paras, required))
+    return errors
+
+
+def _fact_evidence_errors(project: Project, fact: FactRecord, paras: list[str], required: bool) -> list[RecordError]:
+    line, col = fact.positions.get("evidence", (fact.origin.line, fact.origin.column))
+    errors: list[RecordError] = []
+
+    def err(message: str, hint: str | None = None) -> None:
+        errors.append(RecordError(fact.origin.file, line, col, message, field="evidence", record=fact.id,
+                                  hint=hint))
+
+    if not fact.evidence:
+        if required:
+            err("no evidence span", f"add the words that state it: lacrdf locate {fact.id} \"...\"")
+        return errors
+    words: list[str] = []
+    for span in fact.evidence:
+        where = f"span {span.para}:{span.start}-{span.end}"
+        if span.para not in fact.para:
+            err(f"{where} is in paragraph {span.para}, which the fact does not cite "
+                f"(para: {', '.join(map(str, fact.para))})")
+        elif span.para > len(paras):
+            continue  # reported by check_against_texts
+        elif span.end > len(paras[span.para - 1]):
+            err(f"{where} ends past paragraph {span.para}, which has {len(paras[span.para - 1])} characters")
+        elif not paras[span.para - 1][span.start:span.end].strip():
+            err(f"{where} holds only white space")
+        else:
+            words.append(_norm(paras[span.para - 1][span.start:span.end]))
+    for para in fact.para:
+        if para not in {s.para for s in fact.evidence}:
+            err(f"paragraph {para} is cited but has no span", "cite only paragraphs that state the fact")
+    if not words:
+        return errors
+    cited = " \n ".join(words)
+    for fname, actor_id in involved_actors(fact):
+        names = actor_names(project, actor_id)
+        if not any(_named(_norm(n), cited) for n in names):
+            fline, fcol = fact.positions.get(fname, (line, col))
+            errors.append(RecordError(
+                fact.origin.file, fline, fcol,
+                f"actor '{actor_id}' is not named in the evidence span(s) (looked for: {', '.join(sorted(names))})",
+                field=fname, record=fact.id, hint="widen the span to the words that name it, or drop the actor"))
+    return errors
