@@ -80,6 +80,23 @@ def test_build_writes_a_store_and_a_manifest_of_every_input(project: ProjectPath
     assert manifest["dumps"]["lacrdf.nq"]["bytes"] == (dist / "lacrdf.nq").stat().st_size
 
 
+def test_the_dumps_hold_exactly_what_the_store_holds(project: ProjectPaths) -> None:
+    import pyoxigraph as ox
+
+    result = pipeline.build(project)
+    assert result.graph is not None
+    everything = set(result.graph.store.quads_for_pattern(None, None, None, None))
+    onto = ox.NamedNode("https://w3id.org/lacrdf/graph/ontology")
+    data = {q.triple for q in everything if q.graph_name != onto}
+    for name, fmt in (("nq", ox.RdfFormat.N_QUADS), ("trig", ox.RdfFormat.TRIG)):
+        parsed = list(ox.parse(path=str(project.dist / f"lacrdf.{name}"), format=fmt))
+        assert len(parsed) == len(everything) and set(parsed) == everything, name
+    for name, fmt in (("nt", ox.RdfFormat.N_TRIPLES), ("ttl", ox.RdfFormat.TURTLE), ("rdf", ox.RdfFormat.RDF_XML),
+                      ("jsonld", ox.RdfFormat.JSON_LD)):
+        parsed = [q.triple for q in ox.parse(path=str(project.dist / f"lacrdf.{name}"), format=fmt)]
+        assert len(parsed) == len(data) and set(parsed) == data, f"{name}: not the union of the data graphs"
+
+
 def test_commands_read_the_store_and_notice_stale_inputs(project: ProjectPaths) -> None:
     path, fact, amount = first_figure(project)
     assert run("build").returncode == 0
@@ -256,7 +273,7 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tmp_path: Path
     monkeypatch.delenv("LACRDF_DIST", raising=False)
     paths = make_project(tmp_path / "proj", facts=600, per_file=60)
     first = pipeline.build(paths)
-    assert first.how == "bulk load"
+    assert first.how == "bulk load; validated all"
     rng = random.Random(7)
     for round_ in range(5):
         done = [_edit(paths, rng) for _ in range(rng.randint(1, 2))]
@@ -264,9 +281,26 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tmp_path: Path
         clean = pipeline.build(paths, out=tmp_path / f"clean-{round_}")
         assert incremental.graph is not None and clean.graph is not None
         assert dumps(paths.dist) == dumps(tmp_path / f"clean-{round_}"), f"round {round_} ({done}) differs"
+        assert incremental.report.results == clean.report.results, "validating the changed files only differs"
         shutil.rmtree(tmp_path / f".clean-{round_}.lacrdf")
         (tmp_path / f"clean-{round_}").unlink()
     assert incremental.how.startswith("updated"), incremental.how
+
+
+def test_an_incremental_build_validates_the_changed_file_and_keeps_the_others_results(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LACRDF_DIST", raising=False)
+    paths = make_project(tmp_path / "proj", facts=600, per_file=60)
+    orgs = paths.data / "actors" / "organization.yaml"
+    orgs.write_text(re.sub(r"wikidata: \S+", "", orgs.read_text(), count=1))  # an info result in another file
+    first = pipeline.build(paths)
+    infos = set(first.report.results)
+    assert infos and {r.severity for r in infos} == {"info"}, infos
+    path, _, amount = first_figure(paths)
+    path.write_text(path.read_text().replace(f'amount: "{amount}"', 'amount: "3.5"', 1))
+    result = pipeline.build(paths)
+    assert result.graph is not None and result.how.endswith("validated 1 changed files"), result.how
+    assert set(result.report.results) == infos, "the unchanged actors file's results were not kept"
 
 
 def test_changing_one_file_converts_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -276,7 +310,8 @@ def test_changing_one_file_converts_that_file_only(tmp_path: Path, monkeypatch: 
     path, _, amount = first_figure(paths)
     path.write_text(path.read_text().replace(f'amount: "{amount}"', 'amount: "1.5"', 1))
     result = pipeline.build(paths)
-    assert result.how == f"updated 1 of {len(list(paths.data.rglob('*.yaml')))} record files"
+    files = len(list(paths.data.rglob("*.yaml")))
+    assert result.how == f"updated 1 of {files} record files; validated 1 changed files"
 
 
 def test_changing_an_actor_reconverts_the_files_that_reference_it(tmp_path: Path,
@@ -308,7 +343,7 @@ def test_a_killed_build_leaves_the_previous_build_and_is_cleaned_next_time(proje
     path.write_text(path.read_text().replace(f'amount: "{amount}"', 'amount: "2.5"', 1))
     proc = subprocess.Popen([sys.executable, "-c", "import os, lacrdf.pipeline as p, lacrdf.graph.dumps as d\n"
                              "def die(*a, **k): os._exit(9)\n"
-                             "d.write_dumps = die\np.build()\n"], cwd=project.root)
+                             "d.write_from_chunks = die\np.build()\n"], cwd=project.root)
     assert proc.wait(60) == 9
     assert dumps(project.dist) == before, "a killed build changed the current output"
     builds = project.root / ".dist.lacrdf" / "builds"

@@ -86,17 +86,15 @@ def test_failed_write_leaves_the_previous_build(tmp_path: Path, paths: ProjectPa
     out = tmp_path / "dist"
     pipeline.build(paths, out=out, formats=["ttl", "nt"])
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
-    real = dumps._ntriples
+    real = dumps.write_from_chunks
 
-    def full_disk(store, ns, handle):  # type: ignore[no-untyped-def]
-        handle.write(b"<urn:a> <urn:b> <urn:c> .\n")
+    def full_disk(folder, ns, formats, chunks):  # type: ignore[no-untyped-def]
+        real(folder, ns, formats[:1], chunks)  # the first dump is written, then the disk is full
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(dumps, "FORMATS", {**dumps.FORMATS, "nt": dumps.ExportFormat(
-        "nt", "nt", "application/n-triples", False, full_disk)})
+    monkeypatch.setattr(dumps, "write_from_chunks", full_disk)
     with pytest.raises(OSError):
         pipeline.build(paths, out=out, formats=["ttl", "nt", "jsonld"])
-    monkeypatch.setattr(dumps, "_ntriples", real)
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before, "a failed build changed the current output"
     builds = tmp_path / ".dist.lacrdf" / "builds"

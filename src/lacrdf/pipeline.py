@@ -19,9 +19,10 @@ from lacrdf.progress import SILENT, Reporter
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
+    import rdflib
 
     from lacrdf.checks.results import RawResult, ValidationReport
-    from lacrdf.graph.build import Conversion
+    from lacrdf.graph.build import Cache, Conversion
     from lacrdf.graph.dataset import Dataset, TripleOrigin
     from lacrdf.records.model import Project
 
@@ -106,27 +107,16 @@ class BuildResult:
 def _locator(conversion: Conversion, store: ox.Store) -> Callable[[RawResult], TripleOrigin | None]:
     """Trace a result to its record: the graph holding the focus node names the file, which is parsed and
     converted again with origins (only the files that have results)."""
-    import pyoxigraph as ox
 
     from lacrdf.checks.shacl import _by_subject_predicate, _locate
     from lacrdf.graph.build import origins_of
     from lacrdf.graph.dataset import Dataset
 
-    graph_file = conversion.file_of_graph()
-    actor_file = conversion.file_of_actor()
+    file_of = _file_of_focus(conversion, store)
     per_file: dict[str, Dataset] = {}
 
     def locate(raw: RawResult) -> TripleOrigin | None:
-        try:
-            focus = ox.NamedNode(raw.focus)
-        except ValueError:
-            return None
-        name = None
-        for quad in store.quads_for_pattern(focus, None, None, None):
-            graph = quad.graph_name.value  # type: ignore[union-attr]
-            name = graph_file.get(graph) or actor_file.get(raw.focus.rsplit("/", 1)[-1])
-            if name:
-                break
+        name = file_of(raw.focus)
         if name is None:
             return None
         if name not in per_file:
@@ -158,13 +148,17 @@ def build(paths: ProjectPaths | None = None, data: Sequence[Path] | None = None,
 
 def _build(target: Target, formats: Sequence[str], threshold: str, progress: Reporter, engine: str,
            sparql_endpoint: str) -> BuildResult:
-    from lacrdf.checks.shacl import validate_store
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from lacrdf.checks.shacl import located_report
     from lacrdf.checks.shapes import load_shapes, shapes_files
     from lacrdf.errors import RecordErrors
     from lacrdf.graph.build import Cache, convert_files, ontology_nquads, write_store
-    from lacrdf.graph.dumps import ontology_turtle, write_dumps
+    from lacrdf.graph.dumps import chunk_bodies, get_format, ontology_turtle, write_from_chunks
     from lacrdf.graph.fingerprint import file_sha256
-    from lacrdf.graph.metadata import metadata_turtle, store_metadata
+    from lacrdf.graph.metadata import VoidPart, metadata_turtle, store_metadata, void_parts
     from lacrdf.graph.store import STORE, new_build_folder, read_manifest, switch_to, write_manifest
 
     paths, ns = target.paths, target.ns
@@ -182,33 +176,116 @@ def _build(target: Target, formats: Sequence[str], threshold: str, progress: Rep
                                  previous.store_path if previous else None,
                                  manifest.get("cache_keys", {}), manifest.get("ontology_key"), progress)
         shape_files = shapes_files(paths.shapes_dir)
-        progress.step(f"validating ({engine})")
-        report = validate_store(store, load_shapes(shape_files), _locator(conversion, store),
-                                [str(f.relative_to(paths.root)) for f in shape_files], engine=engine)
+        vkey = hashlib.sha256(b"\0".join([engine.encode(), ontology,
+                                          *(f.read_bytes() for f in shape_files)])).hexdigest()[:32]
+        raws, validated = _validate(store, load_shapes(shape_files), conversion, cache, vkey,
+                                    manifest.get("validation_key"), engine, progress)
+        locate = _locator(conversion, store)
+        report = located_report(raws, locate, [str(f.relative_to(paths.root)) for f in shape_files])
+        how = f"{how}; validated {validated}"
         if not report.conforms(threshold):
             del store
             shutil.rmtree(folder, ignore_errors=True)
             return BuildResult(report, (), None, how)
         progress.step("writing the dumps")
-        dumps = write_dumps(store, ns, folder, formats)
+        onto_key = "ontology-" + hashlib.sha256(ontology).hexdigest()[:32]
+        onto_quads = sorted(ox.parse(ontology, format=ox.RdfFormat.N_QUADS), key=str)
+        cache.put_parts(onto_key, chunk_bodies(onto_quads, ns, formats, with_graphs_only=True))
+        keys = [s.key for s in conversion.summaries.values()]
+
+        def chunks(fmt: str) -> list[Path]:
+            head = [cache.part(onto_key, fmt)] if get_format(fmt).quads else []
+            return head + [cache.part(k, fmt) for k in keys]
+
+        dumps = write_from_chunks(folder, ns, formats, chunks)
         (folder / "ontology.ttl").write_bytes(ontology_turtle(store, ns))
         dump_info = {name: (path.stat().st_size, file_sha256(path)) for name, path in dumps.items()}
         dump_info["ontology.ttl"] = ((folder / "ontology.ttl").stat().st_size, file_sha256(folder / "ontology.ttl"))
         inputs = _inputs(target, conversion)
         flat = [(name, digest) for kind in ("records", "ontology", "shapes") for name, digest in inputs[kind].items()]
-        meta = store_metadata(store, ns, flat, paths, dump_info, sparql_endpoint=sparql_endpoint)
+        parts: dict[str, list[VoidPart]] = {}
+        for summary in conversion.summaries.values():
+            for graph, part in summary.void.items():
+                parts.setdefault(graph, []).append(part)
+        for graph, part in void_parts(onto_quads, ns.resources).items():
+            parts.setdefault(graph, []).append(part)
+        meta = store_metadata(store, ns, flat, paths, dump_info, sparql_endpoint=sparql_endpoint, parts=parts)
         (folder / "void.ttl").write_bytes(metadata_turtle(ns, meta))
-        write_manifest(folder, _manifest(target, conversion, inputs, ontology, store, report, dump_info))
+        write_manifest(folder, _manifest(target, conversion, inputs, ontology, len(onto_quads), len(parts),
+                                         report, dump_info, vkey))
         store.flush()
         del store
         final = switch_to(target, folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    cache.prune(s.key for s in conversion.summaries.values())
+    cache.prune([*(s.key for s in conversion.summaries.values()), onto_key])
     built = BuiltGraph(final, read_manifest(final) or {})
     written = tuple(sorted(target.out / name for name in (*dump_info, "void.ttl", "manifest.json", STORE)))
     return BuildResult(report, written, built, how)
+
+
+def _validate(store: ox.Store, shapes: rdflib.Graph, conversion: Conversion, cache: Cache, vkey: str,
+              previous_vkey: str | None, engine: str, progress: Reporter) -> tuple[list[RawResult], str]:
+    """The raw SHACL results of the build, and what was validated. With the same shapes, ontology and
+    engine as the last build, only the focus nodes of the record files converted again are validated; the
+    results of the other files come from the cache. (lacrdf's shapes reach from a focus node only nodes of
+    its own record file — the amount node of a figure — so a file's results depend on its own triples and
+    on the classes of what it references, and those are in its cache key.)"""
+    from lacrdf.checks.shacl import store_results
+
+    summaries = conversion.summaries
+    changed = set(conversion.converted)
+    kept: list[RawResult] | None = [] if previous_vkey == vkey and engine == "oxigraph" else None
+    if kept is not None:
+        for name, summary in summaries.items():
+            if name in changed:
+                continue
+            found = cache.results(summary.key, vkey)
+            if found is None:
+                kept = None
+                break
+            kept.extend(found)
+    if kept is None:
+        progress.step(f"validating every focus node ({engine})")
+        raws = store_results(store, shapes, engine)
+        todo = set(summaries)
+        what = "all"
+    else:
+        focus = set().union(*(cache.subjects(summaries[n].key) for n in changed)) if changed else set()
+        progress.step(f"validating {len(focus)} focus nodes of {len(changed)} changed files ({engine})")
+        raws = store_results(store, shapes, engine, focus=focus)
+        todo = changed
+        what = f"{len(changed)} changed files" if changed else "nothing new"
+    by_file: dict[str, list[RawResult]] = {name: [] for name in todo}
+    file_of = _file_of_focus(conversion, store)
+    for raw in raws:
+        name = file_of(raw.focus)
+        by_file.setdefault(name or "", []).append(raw)
+    for name in todo:
+        cache.put_results(summaries[name].key, vkey, by_file.get(name, []))
+    return [*(kept or []), *raws], what
+
+
+def _file_of_focus(conversion: Conversion, store: ox.Store) -> Callable[[str], str | None]:
+    """The record file whose triples describe a focus node (the graph holding it names the file)."""
+    import pyoxigraph as ox
+
+    graph_file = conversion.file_of_graph()
+    actor_file = conversion.file_of_actor()
+
+    def file_of(focus: str) -> str | None:
+        try:
+            node = ox.NamedNode(focus)
+        except ValueError:
+            return None
+        for quad in store.quads_for_pattern(node, None, None, None):
+            name = graph_file.get(quad.graph_name.value) or actor_file.get(focus.rsplit("/", 1)[-1])  # type: ignore[union-attr]
+            if name:
+                return name
+        return None
+
+    return file_of
 
 
 def _inputs(target: Target, conversion: Conversion) -> dict[str, dict[str, str]]:
@@ -227,17 +304,15 @@ def _inputs(target: Target, conversion: Conversion) -> dict[str, dict[str, str]]
 
 
 def _manifest(target: Target, conversion: Conversion, inputs: dict[str, dict[str, str]], ontology: bytes,
-              store: ox.Store, report: ValidationReport, dumps: dict[str, tuple[int, str]]) -> dict[str, object]:
+              ontology_quads: int, graphs: int, report: ValidationReport, dumps: dict[str, tuple[int, str]],
+              validation_key: str) -> dict[str, object]:
     import hashlib
-
-    import pyoxigraph as ox
 
     from lacrdf import __version__
     from lacrdf.graph.fingerprint import tool_fingerprint
 
     summaries = conversion.summaries.values()
     stats = sorted((row for s in summaries for row in s.stats), key=lambda r: str(r["source"]))
-    graphs = list(store.named_graphs())
     return {
         "format": 1,
         "version": __version__,
@@ -248,13 +323,12 @@ def _manifest(target: Target, conversion: Conversion, inputs: dict[str, dict[str
         "files": {name: [s.sha256, s.deps] for name, s in conversion.summaries.items()},
         "cache_keys": {name: s.key for name, s in conversion.summaries.items()},
         "ontology_key": hashlib.sha256(ontology).hexdigest(),
-        "counts": {"quads": len(store), "graphs": len(graphs), "files": len(conversion.summaries),
-                   "actors": sum(len(s.actors) for s in summaries),
+        "counts": {"quads": sum(s.quads for s in summaries) + ontology_quads, "graphs": graphs,
+                   "files": len(conversion.summaries), "actors": sum(len(s.actors) for s in summaries),
                    "sources": sum(len(s.sources) for s in summaries),
-                   "facts": sum(len(s.facts) for s in summaries),
-                   "actors_graph_triples": sum(1 for _ in store.quads_for_pattern(
-                       None, None, None, ox.NamedNode(target.ns.graphs + "actors")))},
+                   "facts": sum(len(s.facts) for s in summaries)},
         "validation": report.counts(),
+        "validation_key": validation_key,
         "stats": stats,
         "dumps": {name: {"bytes": size, "sha256": digest} for name, (size, digest) in sorted(dumps.items())},
     }

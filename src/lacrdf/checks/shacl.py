@@ -146,18 +146,23 @@ def validate_dataset(ds: Dataset, shapes: rdflib.Graph, shape_names: Sequence[st
     return located_report(raws, dataset_locator(ds), shape_names)
 
 
-def validate_store(store: ox.Store, shapes: rdflib.Graph, locate: Locate, shape_names: Sequence[str] = (),
-                   engine: str = "oxigraph") -> ValidationReport:
-    """The same on a store (a build's), tracing results with ``locate``."""
+def store_results(store: ox.Store, shapes: rdflib.Graph, engine: str = "oxigraph",
+                  focus: Iterable[str] | None = None) -> list[RawResult]:
+    """The raw SHACL results of a store (a build's); ``focus`` restricts the targeted focus nodes (the
+    oxigraph engine only; pySHACL validates everything)."""
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine '{engine}'; choose one of {', '.join(ENGINES)}")
     if engine == "oxigraph":
         from lacrdf.checks.engine import validate_oxigraph
 
-        raws = validate_oxigraph(store, shapes)
-    else:
-        raws = validate_pyshacl(store.quads_for_pattern(None, None, None, None), shapes)
-    return located_report(raws, locate, shape_names)
+        return validate_oxigraph(store, shapes, focus=focus)
+    return validate_pyshacl(store.quads_for_pattern(None, None, None, None), shapes)
+
+
+def validate_store(store: ox.Store, shapes: rdflib.Graph, locate: Locate, shape_names: Sequence[str] = (),
+                   engine: str = "oxigraph") -> ValidationReport:
+    """The same on a store, tracing results with ``locate``."""
+    return located_report(store_results(store, shapes, engine), locate, shape_names)
 
 
 def located_report(raws: Iterable[RawResult], locate: Locate, shape_names: Sequence[str] = ()) -> ValidationReport:

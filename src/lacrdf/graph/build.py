@@ -27,7 +27,9 @@ import pyoxigraph as ox
 from lacrdf.config import Namespaces
 from lacrdf.errors import RecordError
 from lacrdf.graph.dataset import Converted, TripleOrigin, check_rules, load_ontology
+from lacrdf.graph.dumps import chunk_bodies
 from lacrdf.graph.fingerprint import _sha, file_sha256, tool_fingerprint
+from lacrdf.graph.metadata import VoidPart, void_parts
 from lacrdf.graph.terms import Context
 from lacrdf.progress import SILENT, Reporter
 from lacrdf.records.kinds import kind_of
@@ -58,6 +60,7 @@ class FileSummary:
     texts: tuple[str, ...]  # source text files its sources cite
     quads: int
     stats: tuple[dict[str, object], ...] = field(default=())  # per source: facts, kinds, actors involved
+    void: Mapping[str, VoidPart] = field(default_factory=dict)  # graph -> this file's VoID part
 
     @property
     def key(self) -> str:
@@ -68,10 +71,8 @@ def actor_fingerprint(rec: ActorRecord) -> str:
     return repr(tuple((f.name, getattr(rec, f.name)) for f in fields(rec) if f.compare))
 
 
-def _summarise(unit: FileRecords, sha: str, deps: str, quads: int, texts: tuple[str, ...]) -> FileSummary:
-    refs: set[str] = set()
-    for rec in (*unit.actors.values(), *unit.sources.values(), *unit.facts.values()):
-        refs.update(reference_ids(rec))
+def _summarise(unit: FileRecords, sha: str, deps: str, refs: Sequence[str], quads: Sequence[ox.Quad],
+               texts: tuple[str, ...], uri_space: str) -> FileSummary:
     stats = []
     for source in unit.sources.values():
         facts = [f for f in unit.facts.values() if f.source == source.id]
@@ -80,7 +81,7 @@ def _summarise(unit: FileRecords, sha: str, deps: str, quads: int, texts: tuple[
                       "kinds": dict(sorted(Counter(kind_of(f).name for f in facts).items()))})
     return FileSummary(unit.file, sha, deps, dict(unit.actors), dict(unit.sources),
                        {f.id: (kind_of(f).name, type(f).SEGMENT) for f in unit.facts.values()},  # type: ignore[attr-defined]
-                       tuple(sorted(refs - set(unit.actors) - set(unit.facts))), texts, quads, tuple(stats))
+                       tuple(refs), texts, len(quads), tuple(stats), void_parts(quads, uri_space))
 
 
 class Cache:
@@ -90,7 +91,11 @@ class Cache:
         self.folder = folder
 
     def _paths(self, key: str) -> tuple[Path, Path]:
-        return self.folder / f"{key}.summary", self.folder / f"{key}.nq"
+        return self.folder / f"{key}.summary", self.folder / f"{key}.nq.part"
+
+    def part(self, key: str, fmt: str) -> Path:
+        """The cached chunk of one format (see lacrdf.graph.dumps)."""
+        return self.folder / f"{key}.{fmt}.part"
 
     def get(self, key: str) -> FileSummary | None:
         summary_path, nq_path = self._paths(key)
@@ -106,10 +111,40 @@ class Cache:
     def nquads(self, key: str) -> Path:
         return self._paths(key)[1]
 
-    def put(self, summary: FileSummary, nquads: bytes) -> None:
+    def results(self, key: str, vkey: str) -> list[object] | None:
+        """The validation results of a file's focus nodes under shapes and ontology ``vkey``, if cached."""
+        try:
+            with open(self.folder / f"{key}.{vkey}.results", "rb") as handle:
+                found = pickle.load(handle)  # noqa: S301 - our own cache
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+            return None
+        return found if isinstance(found, list) else None
+
+    def put_results(self, key: str, vkey: str, results: list[object]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        summary_path, nq_path = self._paths(summary.key)
-        for path, payload in ((nq_path, nquads), (summary_path, pickle.dumps(summary, protocol=5))):
+        path = self.folder / f"{key}.{vkey}.results"
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(results, protocol=5))
+        os.replace(tmp, path)
+
+    def subjects(self, key: str) -> set[str]:
+        """The subject IRIs of a converted file (its focus nodes)."""
+        return {q.subject.value for q in ox.parse(path=str(self.nquads(key)), format=ox.RdfFormat.N_QUADS)}
+
+    def put_parts(self, key: str, parts: Mapping[str, bytes]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for fmt, payload in parts.items():
+            path = self.part(key, fmt)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(payload)
+            os.replace(tmp, path)
+
+    def put(self, summary: FileSummary, parts: Mapping[str, bytes]) -> None:
+        """Store a file's chunks (N-Quads among them), then its summary (written last: a summary on disk
+        means its chunks are complete)."""
+        self.put_parts(summary.key, parts)
+        summary_path, _ = self._paths(summary.key)
+        for path, payload in ((summary_path, pickle.dumps(summary, protocol=5)),):
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             tmp.write_bytes(payload)
             os.replace(tmp, path)
@@ -252,8 +287,8 @@ def convert_files(data: Sequence[Path], root: Path, ns: Namespaces, cache: Cache
         refs = sorted({r for rec in (*unit.actors.values(), *unit.sources.values(), *unit.facts.values())
                        for r in reference_ids(rec)} - set(unit.actors) - set(unit.facts))
         deps = _deps(refs, texts_of[name], actors, facts, text_digest, tool)
-        summary = _summarise(unit, shas[name], deps, len(quads), texts_of[name])
-        cache.put(summary, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+        summary = _summarise(unit, shas[name], deps, refs, quads, texts_of[name], ns.resources)
+        cache.put(summary, chunk_bodies(quads, ns))
         summaries[name] = summary
     return Conversion(ns, summaries, [n for n in paths if n not in cached], [], paths)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -65,6 +65,76 @@ def void_counts(triples: Iterable[ox.Triple], uri_space: str) -> Counts:
         distinct_subjects=len(subjects),
         distinct_objects=len({t.object for t in unique}),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class VoidPart:
+    """What one record file adds to one graph's VoID statistics. Subjects never span files (each is a
+    record's own IRI), so triple, subject and entity counts add up; properties, classes and objects are
+    sets (objects as 64-bit hashes of their N-Triples form) that a build unites."""
+
+    triples: int
+    subjects: int
+    entities: int
+    properties: frozenset[str]
+    classes: frozenset[str]
+    objects: bytes  # array('Q') of hashes
+    first_of_class: tuple[tuple[str, str], ...]  # (class, smallest subject IRI)
+
+
+def _hash(term: object) -> int:
+    return int.from_bytes(hashlib.blake2b(str(term).encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def void_parts(quads: Iterable[ox.Quad], uri_space: str) -> dict[str, VoidPart]:
+    """The VoID part of each graph the quads fall in."""
+    from array import array
+
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for q in quads:
+        by_graph.setdefault(q.graph_name.value, []).append(q)  # type: ignore[union-attr]
+    out = {}
+    for graph, qs in by_graph.items():
+        subjects = {q.subject.value for q in qs}
+        first: dict[str, str] = {}
+        for q in qs:
+            if q.predicate.value == RDF + "type":
+                cls, s = q.object.value, q.subject.value
+                if cls not in first or s < first[cls]:
+                    first[cls] = s
+        out[graph] = VoidPart(
+            triples=len({q.triple for q in qs}), subjects=len(subjects),
+            entities=sum(1 for q in {q.subject for q in qs}
+                         if isinstance(q, ox.NamedNode) and q.value.startswith(uri_space)),
+            properties=frozenset(q.predicate.value for q in qs), classes=frozenset(first),
+            objects=array("Q", sorted({_hash(q.object) for q in qs})).tobytes(),
+            first_of_class=tuple(sorted(first.items())))
+    return out
+
+
+def combine_parts(parts: Iterable[VoidPart]) -> tuple[Counts, dict[str, str]]:
+    """One graph's (or the whole dataset's) counts from its files' parts, and the first resource of each
+    class."""
+    from array import array
+
+    triples = subjects = entities = 0
+    properties: set[str] = set()
+    classes: set[str] = set()
+    objects: set[int] = set()
+    first: dict[str, str] = {}
+    for part in parts:
+        triples += part.triples
+        subjects += part.subjects
+        entities += part.entities
+        properties |= part.properties
+        classes |= part.classes
+        hashes = array("Q")
+        hashes.frombytes(part.objects)
+        objects.update(hashes)
+        for cls, s in part.first_of_class:
+            if cls not in first or s < first[cls]:
+                first[cls] = s
+    return Counts(triples, entities, len(classes), len(properties), subjects, len(objects)), first
 
 
 def _counts_query(uri_space: str, per_graph: bool) -> str:
@@ -216,8 +286,10 @@ def dataset_metadata(ds: Dataset, paths: ProjectPaths, dist_files: Mapping[str, 
 def store_metadata(store: ox.Store, ns: Namespaces, inputs: Iterable[tuple[str, str]], paths: ProjectPaths,
                    dist_files: Mapping[str, bytes | tuple[int, str]], *,
                    sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT,
-                   env: Mapping[str, str] | None = None) -> list[ox.Triple]:
-    """VoID + DCAT + PROV-O triples describing the dataset in ``store`` and the dump files ``dist_files``
+                   env: Mapping[str, str] | None = None,
+                   parts: Mapping[str, Sequence[VoidPart]] | None = None) -> list[ox.Triple]:
+    """VoID + DCAT + PROV-O triples describing the dataset in ``store`` (its counts from ``parts``, graph ->
+    the files' VoID parts, when a build has them; else counted by the store) and the dump files ``dist_files``
     (file name -> the exact bytes written, or their (size, SHA-256)), sorted. ``inputs`` are the files the
     build read, as (relative path, SHA-256). ``env`` defaults to os.environ (for SOURCE_DATE_EPOCH)."""
     base = ns.base
@@ -262,7 +334,12 @@ def store_metadata(store: ox.Store, ns: Namespaces, inputs: Iterable[tuple[str, 
             b.add(node, DCT + "modified", _when(info.time))
 
     # VoID: the whole dataset is the union of all named graphs (what the TriG/N-Quads dumps hold)
-    total, per_graph = store_counts(store, uri_space)
+    if parts is not None:
+        total, firsts = combine_parts(p for ps in parts.values() for p in ps)
+        per_graph = {g: combine_parts(ps)[0] for g, ps in parts.items()}
+    else:
+        total, per_graph = store_counts(store, uri_space)
+        firsts = {}
     _counts(b, dataset, total, uri_space)
     for graph in sorted(per_graph):
         b.add(dataset, VOID + "subset", graph)
@@ -271,11 +348,15 @@ def store_metadata(store: ox.Store, ns: Namespaces, inputs: Iterable[tuple[str, 
         if graph.startswith(ns.graphs + "source/"):
             b.add(graph, DCT + "source", uri_space + "source/" + graph[len(ns.graphs + "source/"):])
     for cls in EXAMPLE_CLASSES:  # the first resource (in IRI order) of a few telling classes
-        rows = list(store.query(f"SELECT (MIN(STR(?s)) AS ?first) WHERE {{ ?s a <{ns.terms}{cls}> }}",
-                                use_default_graph_as_union=True))
-        first = rows[0]["first"] if rows else None  # type: ignore[index]
-        if first is not None:
-            b.add(dataset, VOID + "exampleResource", first.value)
+        if parts is not None:
+            example = firsts.get(ns.terms + cls)
+        else:
+            rows = list(store.query(f"SELECT (MIN(STR(?s)) AS ?first) WHERE {{ ?s a <{ns.terms}{cls}> }}",
+                                    use_default_graph_as_union=True))
+            found = rows[0]["first"] if rows else None  # type: ignore[index]
+            example = found.value if found is not None else None
+        if example is not None:
+            b.add(dataset, VOID + "exampleResource", example)
 
     # DCAT distributions: one per dump file, with the size and checksum of the bytes written
     for name, data in sorted(dist_files.items()):

@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -251,7 +252,7 @@ def new_build_folder(target: Target) -> Path:
     builds.mkdir(parents=True, exist_ok=True)
     for stale in builds.glob("*.partial"):
         shutil.rmtree(stale, ignore_errors=True)
-    folder = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.partial"
+    folder = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(4)}.partial"
     folder.mkdir()
     return folder
 
