@@ -252,9 +252,9 @@ def _validate(store: ox.Store, shapes: rdflib.Graph, conversion: Conversion, cac
         todo = set(summaries)
         what = "all"
     else:
-        focus = set().union(*(cache.subjects(summaries[n].key) for n in changed)) if changed else set()
-        progress.step(f"validating {len(focus)} focus nodes of {len(changed)} changed files ({engine})")
-        raws = store_results(store, shapes, engine, focus=focus)
+        progress.step(f"validating the {len(changed)} changed files ({engine})")
+        raws = _validate_changed(store, shapes, conversion, cache, [summaries[n].key for n in changed],
+                                 engine) if changed else []
         todo = changed
         what = f"{len(changed)} changed files" if changed else "nothing new"
     by_file: dict[str, list[RawResult]] = {name: [] for name in todo}
@@ -265,6 +265,29 @@ def _validate(store: ox.Store, shapes: rdflib.Graph, conversion: Conversion, cac
     for name in todo:
         cache.put_results(summaries[name].key, vkey, by_file.get(name, []))
     return [*(kept or []), *raws], what
+
+
+def _validate_changed(store: ox.Store, shapes: rdflib.Graph, conversion: Conversion, cache: Cache,
+                      keys: Sequence[str], engine: str) -> list[RawResult]:
+    """Validate only the changed files: their quads and the ontology in a small in-memory store, with the
+    rdf:type of everything they reference copied from the build's store into a context graph."""
+    import pyoxigraph as ox
+
+    from lacrdf.checks.shacl import store_results
+
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    context = ox.NamedNode(conversion.ns.graphs + "validation-context")
+    onto = ox.NamedNode(conversion.ns.graphs + "ontology")
+    small = ox.Store()
+    objects: set[ox.NamedNode] = set()
+    for key in keys:
+        quads = list(ox.parse(path=str(cache.nquads(key)), format=ox.RdfFormat.N_QUADS))
+        small.extend(quads)
+        objects.update(q.object for q in quads if isinstance(q.object, ox.NamedNode))
+    small.extend(store.quads_for_pattern(None, None, None, onto))
+    small.extend(ox.Quad(o, rdf_type, q.object, context)
+                 for o in objects for q in store.quads_for_pattern(o, rdf_type, None, None))
+    return store_results(small, shapes, engine, context_graph=context.value)
 
 
 def _file_of_focus(conversion: Conversion, store: ox.Store) -> Callable[[str], str | None]:

@@ -721,11 +721,13 @@ class _Engine:
             raise UnsupportedShape(f"the oxigraph engine built a bad query: {exc}\n{text}") from None
         return [s[0] for s in solutions]  # type: ignore[union-attr]
 
-    def focus_of(self, shape: Shape, only: str = "") -> str:
+    def focus_of(self, shape: Shape, context_graph: str | None = None) -> str:
         classes = sorted(set().union(*(self.subclasses(c) for c in shape.targets)))
         values = " ".join(_iri(c) for c in classes)
-        return (f"{{ SELECT DISTINCT ?this WHERE {{ {only}VALUES ?_class {{ {values} }} "
-                f"?this {_iri(RDF + 'type')} ?_class }} }}")
+        typed = f"?this {_iri(RDF + 'type')} ?_class"
+        if context_graph is not None:  # nodes typed only in the context graph are not focus nodes
+            typed = f"GRAPH ?_g {{ {typed} }} FILTER(?_g != {_iri(context_graph)})"
+        return f"{{ SELECT DISTINCT ?this WHERE {{ VALUES ?_class {{ {values} }} {typed} }} }}"
 
     def tasks(self, shape: Shape, focus: str) -> Iterator[tuple[Shape, Constraint, str]]:
         """(shape, constraint, focus pattern) of every constraint to check, property shapes included."""
@@ -750,7 +752,7 @@ class _Engine:
 
 
 def validate_oxigraph(ds: Dataset | ox.Store, shapes: rdflib.Graph, *, progress: Reporter = SILENT,
-                      workers: int | None = None, focus: Iterable[str] | None = None) -> list[RawResult]:
+                      workers: int | None = None, context_graph: str | None = None) -> list[RawResult]:
     """SHACL validation of the dataset (all graphs, the ontology's class hierarchy included) on its
     pyoxigraph store; the same results as ``lacrdf.validate.validate_pyshacl``, sorted. ``progress``
     tracks the targeted shapes.
@@ -758,17 +760,11 @@ def validate_oxigraph(ds: Dataset | ox.Store, shapes: rdflib.Graph, *, progress:
     The constraints are checked by ``workers`` threads (default: up to 2, one per core): pyoxigraph
     evaluates a query without holding the GIL, and the results do not depend on the order.
 
-    ``focus`` restricts the targeted focus nodes to these IRIs (the subjects of the record files an
-    incremental build changed); the nodes reached from them through property paths are checked as usual."""
+    ``context_graph`` names a graph whose nodes are context only (the types of what an incremental build's
+    changed files reference): its triples are seen, but a node typed only there is not a focus node."""
     targeted = _Compiler(shapes).targeted()
     engine = _Engine(ds if isinstance(ds, ox.Store) else ds.store, shapes)
-    only = ""
-    if focus is not None:
-        nodes = sorted(set(focus))
-        if not nodes:
-            return []
-        only = "VALUES ?this { " + " ".join(_iri(n) for n in nodes) + " } "
-    tasks = [t for shape in targeted for t in engine.tasks(shape, engine.focus_of(shape, only))]
+    tasks = [t for shape in targeted for t in engine.tasks(shape, engine.focus_of(shape, context_graph))]
     results: set[RawResult] = set()
     count = workers or min(2, os.cpu_count() or 1)
     if count <= 1:

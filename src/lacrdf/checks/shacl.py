@@ -147,15 +147,15 @@ def validate_dataset(ds: Dataset, shapes: rdflib.Graph, shape_names: Sequence[st
 
 
 def store_results(store: ox.Store, shapes: rdflib.Graph, engine: str = "oxigraph",
-                  focus: Iterable[str] | None = None) -> list[RawResult]:
-    """The raw SHACL results of a store (a build's); ``focus`` restricts the targeted focus nodes (the
-    oxigraph engine only; pySHACL validates everything)."""
+                  context_graph: str | None = None) -> list[RawResult]:
+    """The raw SHACL results of a store; nodes typed only in ``context_graph`` are not focus nodes (the
+    oxigraph engine only)."""
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine '{engine}'; choose one of {', '.join(ENGINES)}")
     if engine == "oxigraph":
         from lacrdf.checks.engine import validate_oxigraph
 
-        return validate_oxigraph(store, shapes, focus=focus)
+        return validate_oxigraph(store, shapes, context_graph=context_graph)
     return validate_pyshacl(store.quads_for_pattern(None, None, None, None), shapes)
 
 

@@ -82,8 +82,8 @@ class VoidPart:
     first_of_class: tuple[tuple[str, str], ...]  # (class, smallest subject IRI)
 
 
-def _hash(term: object) -> int:
-    return int.from_bytes(hashlib.blake2b(str(term).encode("utf-8"), digest_size=8).digest(), "little")
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def void_parts(quads: Iterable[ox.Quad], uri_space: str) -> dict[str, VoidPart]:
@@ -103,11 +103,10 @@ def void_parts(quads: Iterable[ox.Quad], uri_space: str) -> dict[str, VoidPart]:
                 if cls not in first or s < first[cls]:
                     first[cls] = s
         out[graph] = VoidPart(
-            triples=len({q.triple for q in qs}), subjects=len(subjects),
-            entities=sum(1 for q in {q.subject for q in qs}
-                         if isinstance(q, ox.NamedNode) and q.value.startswith(uri_space)),
+            triples=len(set(qs)), subjects=len(subjects),  # within one graph a quad is its triple
+            entities=sum(1 for s in subjects if s.startswith(uri_space)),
             properties=frozenset(q.predicate.value for q in qs), classes=frozenset(first),
-            objects=array("Q", sorted({_hash(q.object) for q in qs})).tobytes(),
+            objects=array("Q", sorted({_hash(o) for o in {str(q.object) for q in qs}})).tobytes(),
             first_of_class=tuple(sorted(first.items())))
     return out
 
