@@ -33,7 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(__file__).resolve().parent / ".cache"
 PYTHON = sys.executable
 LACRDF = [PYTHON, "-m", "lacrdf.cli"]
-FACTS_PER_TRIPLE = 85_000 / 1_000_000  # lacrdf synth makes about 11.8 triples per fact
 SIZES = {"k": 1_000, "m": 1_000_000}
 
 
@@ -78,7 +77,9 @@ def median_of(runs: int, cmd: list[str], cwd: Path, env: dict[str, str]) -> tupl
 
 def project_for(triples: int) -> Path:
     """A project folder with a synthetic corpus of about ``triples`` triples (cached)."""
-    facts = max(100, round(triples * FACTS_PER_TRIPLE))
+    from lacrdf.records.synth import facts_for_triples
+
+    facts = max(100, facts_for_triples(triples))
     root = CACHE / f"project-{label(triples)}"
     if not (root / "data" / ".lacrdf-synth").is_file():
         shutil.rmtree(root, ignore_errors=True)

@@ -39,6 +39,7 @@ PROV = "http://www.w3.org/ns/prov#"
 ORG = "http://www.w3.org/ns/org#"
 SCHEMA = "https://schema.org/"
 SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+OA = "http://www.w3.org/ns/oa#"
 CONCEPT = N("https://w3id.org/lacrdf/concept/role/member")  # a skos:Concept and org:Role, not an actor
 STATE = N(ID + "state/BE")
 CITY_OF_NOWHERE = N(ID + "city/nowhere")  # typed nothing at all
@@ -195,8 +196,24 @@ PLAN: list[tuple[str, str, str, ox.NamedNode | ox.Literal | None]] = [
     ("Position", "set", LAC + "stance", STATE),
     ("Position", "drop", LAC + "topic", None),
     ("Position", "set", LAC + "topic", lit("untagged topic")),
-    ("Person", "keep1", LABEL, None),
-    ("Person", "add", LABEL, lit("Zweiter Name", lang="de")),
+    ("Fact", "set", LAC + "evidence", STATE),
+    ("SpecificResource", "drop", OA + "hasSource", None),
+    ("SpecificResource", "add", OA + "hasSource", N(ID + "source/elsewhere/paragraph/1")),
+    ("SpecificResource", "set", OA + "hasSource", STATE),
+    ("SpecificResource", "drop", OA + "hasSelector", None),
+    ("SpecificResource", "add", OA + "hasSelector", N(ID + "selector/without-offsets")),
+    ("TextPositionSelector", "drop", OA + "start", None),
+    ("TextPositionSelector", "add", OA + "start", lit("7", "integer")),
+    ("TextPositionSelector", "set", OA + "start", lit("seven")),
+    ("TextPositionSelector", "set", OA + "start", lit("-1", "integer")),
+    ("TextPositionSelector", "drop", OA + "end", None),
+    ("TextPositionSelector", "add", OA + "end", lit("70", "integer")),
+    ("TextPositionSelector", "set", OA + "end", lit("seventy")),
+    ("TextPositionSelector", "set", OA + "end", lit("0", "integer")),
+    ("Person", "drop", LABEL, None),
+    ("Person", "add", LABEL, lit("A second English name", lang="en")),  # uniqueLang
+    ("SovereignState", "keep1", LABEL, None),  # a state's four pycountry names
+    ("SovereignState", "add", LABEL, lit("Zweiter Name", lang="de")),  # languageIn
     ("Person", "add", LABEL, lit("Otro nombre", lang="es")),
     ("Person", "add", LABEL, lit("Name in British English", lang="en-GB")),  # 'en' range: allowed
     ("Person", "add", LABEL, lit("no tag")),
@@ -252,7 +269,8 @@ class Breaker:
         return sorted((q for q in self.by_subject[s] if q.predicate.value == p), key=str)
 
     def pick(self, cls: str, pred: str, op: str) -> ox.NamedNode:
-        wanted = SCHEMA + cls if cls in ("MonetaryAmount", "QuantitativeValue") else LAC + cls
+        wanted = (SCHEMA + cls if cls in ("MonetaryAmount", "QuantitativeValue")
+                  else OA + cls if cls in ("SpecificResource", "TextPositionSelector") else LAC + cls)
         for s in self.order:
             if s in self.used or s.value.startswith("https://w3id.org/lacrdf/concept/"):
                 continue

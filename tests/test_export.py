@@ -50,8 +50,8 @@ def test_jsonld_has_a_context_and_compact_terms(dataset: Dataset) -> None:
 
     doc = json.loads(render(dataset, "jsonld"))
     assert doc["@context"]["lac"] == "https://w3id.org/lacrdf/ontology#"
-    first = doc["@graph"][0]
-    assert "@id" in first and any(k.startswith(("lac:", "rdfs:", "dcterms:")) for k in first)
+    assert all("@id" in node for node in doc["@graph"])
+    assert any(k.startswith(("lac:", "rdfs:", "dcterms:")) for node in doc["@graph"] for k in node)
 
 
 def test_decimals_are_written_in_one_canonical_form(dataset: Dataset) -> None:

@@ -90,7 +90,8 @@ def test_concept_schemes_cover_every_allowed_value(onto: ox.Store) -> None:
 
 def test_every_term_used_in_the_data_is_declared(dataset: Dataset, paths: ProjectPaths) -> None:
     known_ns = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", RDFS, OWL, "http://www.w3.org/ns/prov#",
-                "http://www.w3.org/ns/org#", "https://schema.org/", "http://purl.org/dc/terms/",
+                "http://www.w3.org/ns/org#", "http://www.w3.org/ns/oa#", "https://schema.org/",
+                "http://purl.org/dc/terms/",
                 "http://www.w3.org/2004/02/skos/core#")
     onto_terms = {q.subject.value for q in dataset.quads if q.graph_name == dataset.ontology_graph}
     used = {q.predicate.value for q in dataset.data_quads()}

@@ -229,7 +229,9 @@ def test_site_report_and_the_cli(runner: CliRunner, tmp_path: Path) -> None:
                                   "--data", "data/sources/belgium-fps-lac.yaml"])
     assert result.exit_code == 0, result.output
     assert re.match(r"wrote \d+ pages for \d+ resources to .*small/ \(\d+ files.*removed 1 stale files\)\n$",
-                    result.output), result.output
+                    result.stdout), result.output
+    # --data builds into a folder of its own first, and says so in one line
+    assert result.stderr.startswith("lacrdf: ") and result.stderr.endswith("; rebuilding\n"), result.stderr
     assert not (out / "id/state/ZZ.html").exists() and (out / "notes.txt").read_text() == "mine"
     assert (out / "id/state/BE.html").is_file() and (out / "id/mission/be-emb-lima.ttl").is_file()
     assert not (out / "id/state/BY.html").exists() or "Belarus" in (out / "id/state/BY.html").read_text()

@@ -26,6 +26,7 @@ PREFIXES: dict[str, str] = {
     "schema": "https://schema.org/",
     "sh": "http://www.w3.org/ns/shacl#",
     "wd": "http://www.wikidata.org/entity/",
+    "oa": "http://www.w3.org/ns/oa#",
 }
 
 _BASE_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+/$")

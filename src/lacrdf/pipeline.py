@@ -52,7 +52,7 @@ def load_records(paths: ProjectPaths, data: Sequence[Path] | None = None, progre
 
     project = load_project(list(data) if data else [paths.data], root=paths.root, progress=progress)
     if paths.seeds.is_dir():
-        errors = check_against_texts(project, paths.seeds) + check_evidence(project, paths.seeds)
+        errors = check_against_texts(project, paths.seeds) + check_evidence(project, paths.seeds, required=True)
         if errors:
             raise RecordErrors(errors)
     return project
@@ -85,7 +85,7 @@ def validate(dataset: Dataset, paths: ProjectPaths, progress: Reporter = SILENT,
 
     files = shapes_files(paths.shapes_dir)
     progress.step(f"validating {len(dataset.quads)} quads ({engine})")
-    return validate_dataset(dataset, load_shapes(files), [str(f.relative_to(paths.root)) for f in files],
+    return validate_dataset(dataset, load_shapes(files, dataset.ns), [str(f.relative_to(paths.root)) for f in files],
                             engine=engine)
 
 
@@ -178,7 +178,7 @@ def _build(target: Target, formats: Sequence[str], threshold: str, progress: Rep
         shape_files = shapes_files(paths.shapes_dir)
         vkey = hashlib.sha256(b"\0".join([engine.encode(), ontology,
                                           *(f.read_bytes() for f in shape_files)])).hexdigest()[:32]
-        raws, validated = _validate(store, load_shapes(shape_files), conversion, cache, vkey,
+        raws, validated = _validate(store, load_shapes(shape_files, ns), conversion, cache, vkey,
                                     manifest.get("validation_key"), engine, progress)
         locate = _locator(conversion, store)
         report = located_report(raws, locate, [str(f.relative_to(paths.root)) for f in shape_files])

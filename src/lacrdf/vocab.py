@@ -23,14 +23,14 @@ OBJECT_PROPERTIES = frozenset({
     "eventType", "location", "participant", "headedBy", "hostedBy", "organizer", "supporter", "bodyType",
     "programmeType",
     "funder", "figureType", "flow", "reporter", "partner", "amount", "valueQualifier", "statisticsSource",
-    "relatedTo", "company", "presenceType", "operatesIn", "holder", "stance", "about",
+    "relatedTo", "company", "presenceType", "operatesIn", "holder", "stance", "about", "evidence",
 })
 
 DATATYPE_PROPERTIES = frozenset({
     "iso3166Alpha2", "iso3166Alpha3", "acronym", "sha256", "fileName", "paragraphNumber", "date",
     "startDate", "endDate", "assessment", "countedThing", "count", "outOf", "asOf", "topic", "dateSigned",
     "periodStart", "periodEnd", "ordinal", "online", "unitMultiplier", "shareOfTotal", "changePercent",
-    "activity",
+    "activity", "earliestDate", "latestDate", "theme",
 })
 
 TERMS = CLASSES | OBJECT_PROPERTIES | DATATYPE_PROPERTIES
@@ -82,6 +82,12 @@ class W3C:
     ORG_ROLE = ox.NamedNode("http://www.w3.org/ns/org#role")
     ORG_HELD_BY = ox.NamedNode("http://www.w3.org/ns/org#heldBy")
     ORG_POST_IN = ox.NamedNode("http://www.w3.org/ns/org#postIn")
+    OA_SPECIFIC_RESOURCE = ox.NamedNode("http://www.w3.org/ns/oa#SpecificResource")
+    OA_TEXT_POSITION_SELECTOR = ox.NamedNode("http://www.w3.org/ns/oa#TextPositionSelector")
+    OA_HAS_SOURCE = ox.NamedNode("http://www.w3.org/ns/oa#hasSource")
+    OA_HAS_SELECTOR = ox.NamedNode("http://www.w3.org/ns/oa#hasSelector")
+    OA_START = ox.NamedNode("http://www.w3.org/ns/oa#start")
+    OA_END = ox.NamedNode("http://www.w3.org/ns/oa#end")
     SCHEMA_URL = ox.NamedNode("https://schema.org/url")
     SCHEMA_VALUE = ox.NamedNode("https://schema.org/value")
     SCHEMA_CURRENCY = ox.NamedNode("https://schema.org/currency")

@@ -98,14 +98,15 @@ def test_numbers_keep_their_value_in_one_canonical_form_everywhere(tmp_path: Pat
 
 @pytest.mark.parametrize("tag", ["en_US", "", "@EN-us", "e", "english", "en-", "en US", "12"])
 def test_bad_language_tags_are_refused(tmp_path: Path, paths: ProjectPaths, tag: str) -> None:
-    msg = error_of(tmp_path, paths, f'actors:\n  - id: t-o\n    type: organization\n    labels: {{"{tag}": X}}\n')
+    msg = error_of(tmp_path, paths,
+                   f'actors:\n  - id: t-o\n    type: organization\n    name: X\n    aliases: {{"{tag}": [X]}}\n')
     assert "BCP 47" in msg
 
 
 @pytest.mark.parametrize("tag,normal", [("EN", "en"), ("pt-BR", "pt-br"), ("Es", "es")])
 def test_language_tags_are_normalised_to_lower_case(tmp_path: Path, paths: ProjectPaths, tag: str,
                                                     normal: str) -> None:
-    ds = load(tmp_path, paths, f'actors:\n  - id: t-o\n    type: person\n    labels: {{"{tag}": X}}\n')
+    ds = load(tmp_path, paths, f'actors:\n  - id: t-o\n    type: person\n    name: X\n    name_language: "{tag}"\n')
     langs = {q.object.language for q in ds.quads if q.subject.value.endswith("/person/t-o")
              and q.predicate.value.endswith("#label")}
     assert normal in langs and tag not in (langs - {normal})

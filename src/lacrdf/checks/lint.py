@@ -27,7 +27,8 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 DCT = "http://purl.org/dc/terms/"
-STANDARD = (RDF, RDFS, OWL, "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#", "https://schema.org/",
+STANDARD = (RDF, RDFS, OWL, "http://www.w3.org/ns/prov#", "http://www.w3.org/ns/org#", "http://www.w3.org/ns/oa#",
+            "https://schema.org/",
             DCT, "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/shacl#",
             "http://www.w3.org/2001/XMLSchema#", "http://purl.org/linked-data/cube#",
             "http://purl.org/vocab/vann/")

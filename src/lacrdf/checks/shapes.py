@@ -9,17 +9,22 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
+from lacrdf.config import DEFAULT_BASE, Namespaces
 from lacrdf.errors import InputError
 
 
-def load_shapes(paths: Sequence[Path]) -> rdflib.Graph:
-    """Parse the shapes files strictly (pyoxigraph) and hand rdflib an equal graph."""
+def load_shapes(paths: Sequence[Path], ns: Namespaces | None = None) -> rdflib.Graph:
+    """Parse the shapes files strictly (pyoxigraph) and hand rdflib an equal graph; with ``ns``, the
+    shapes' lacrdf IRIs move to its base, as the ontology and the data do."""
     graph = rdflib.Graph()
     for path in paths:
         try:
             text = path.read_bytes()
-            triples = ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-            nt = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+            triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+            if ns is not None and ns.base != DEFAULT_BASE:
+                triples = [ox.Triple(*(ox.NamedNode(ns.rebase(t.value)) if isinstance(t, ox.NamedNode) else t
+                                       for t in (tr.subject, tr.predicate, tr.object))) for tr in triples]
+            nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         except (OSError, SyntaxError, ValueError) as exc:
             raise InputError(f"{path}: cannot read the shapes: {exc}") from None
         graph.parse(data=nt, format="nt")

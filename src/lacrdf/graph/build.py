@@ -270,7 +270,7 @@ def convert_files(data: Sequence[Path], root: Path, ns: Namespaces, cache: Cache
     errors.extend(check_rules(local.facts.values()))
     if seeds is not None and seeds.is_dir():
         errors.extend(check_against_texts(local, seeds))
-        errors.extend(check_evidence(local, seeds))
+        errors.extend(check_evidence(local, seeds, required=True))
     if errors:
         return Conversion(ns, {}, [], errors, paths)
     all_sources = {sid: src for s in cached.values() for sid, src in s.sources.items()} | sources

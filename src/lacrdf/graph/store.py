@@ -65,7 +65,7 @@ class Target:
                 out = paths.dist
             else:
                 key = hashlib.sha256(repr(([str(p) for p in chosen], base)).encode()).hexdigest()[:12]
-                out = paths.root / ".lacrdf-out" / key
+                out = paths.dist.parent / ".lacrdf-out" / key
         return cls(paths, chosen, base, Path(os.path.abspath(out)))
 
     @property

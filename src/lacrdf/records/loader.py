@@ -24,7 +24,6 @@ from lacrdf.records.model import (
     FactRecord,
     FactRef,
     Iri,
-    Labels,
     LangTag,
     Origin,
     Project,
@@ -117,8 +116,6 @@ def _parse_value(hint: Any, raw: LocValue, meta: Mapping[str, Any], file: str, f
             if len(set(map(repr, parsed))) != len(parsed):
                 raise ValueError("the list repeats a value")
             return tuple(parsed)
-        if hint == Labels:
-            return _parse_labels(raw, file, fname, rid, pos)
         if hint == Aliases:
             return _parse_aliases(raw, file, fname, rid, pos)
         if hint is Span:
@@ -155,15 +152,6 @@ def _lang_map(raw: LocValue, file: str, fname: str, rid: str | None,
             raise _fail(file, kpos, str(exc), field=f"{fname}.{key}", record=rid) from None
         out.append((lang, val, kpos))
     return out
-
-
-def _parse_labels(raw: LocValue, file: str, fname: str, rid: str | None, pos: tuple[int, int]) -> Labels:
-    result: dict[str, str] = {}
-    for lang, val, kpos in _lang_map(raw, file, fname, rid, pos):
-        if lang in result:
-            raise _fail(file, kpos, f"language '{lang}' given twice", field=f"{fname}.{lang}", record=rid)
-        result[lang] = _parse_value(str, val, {}, file, f"{fname}.{lang}", rid, kpos)
-    return dict(sorted(result.items()))
 
 
 def _parse_aliases(raw: LocValue, file: str, fname: str, rid: str | None, pos: tuple[int, int]) -> Aliases:
@@ -407,10 +395,10 @@ def check_references(project: Project) -> list[RecordError]:
                 errors.append(RecordError(rec.origin.file, *rec.positions.get("id", (rec.origin.line, 1)),
                                           problem, field="id", record=rec.id,
                                           hint="state ids are ISO 3166-1 alpha-2 codes"))
-        elif not (rec.name or rec.labels):
+        elif not rec.name:
             errors.append(RecordError(rec.origin.file, rec.origin.line, rec.origin.column,
-                                      "missing 'name' or 'labels'", field="name", record=rec.id,
-                                      hint="give 'name:' (one spelling for every language) or 'labels:'"))
+                                      "missing 'name'", field="name", record=rec.id,
+                                      hint="give 'name:', the name as the documents spell it"))
     records: list[Record] = [*project.actors.values(), *project.sources.values(), *project.facts.values()]
     for rec in records:
         for name, item_hint, meta in reference_fields(type(rec)):

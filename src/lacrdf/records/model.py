@@ -20,7 +20,6 @@ Iri = NewType("Iri", str)
 Sha256 = NewType("Sha256", str)
 WikidataId = NewType("WikidataId", str)
 LangTag = NewType("LangTag", str)
-Labels = Mapping[str, str]
 Aliases = Mapping[str, tuple[str, ...]]
 
 
@@ -58,8 +57,8 @@ class ActorRecord(Record):
     """A state, organisation, region, city, government body, person or company."""
 
     type: ActorType
-    name: str | None = None
-    labels: Labels | None = None
+    name: str | None = field(default=None, metadata={"doc": "the name as the documents spell it"})
+    name_language: LangTag = field(default=LangTag("en"), metadata={"doc": "the language of the documents"})
     aliases: Aliases | None = None
     acronym: str | None = None
     wikidata: WikidataId | None = None
@@ -67,8 +66,6 @@ class ActorRecord(Record):
     part_of: ActorRef | None = None
 
     def label(self, lang: str = "en") -> str:
-        if self.labels and lang in self.labels:
-            return self.labels[lang]
         if self.name:
             return self.name
         if self.type == "state":
@@ -84,7 +81,7 @@ class SourceRecord(Record):
 
     file: str
     sha256: Sha256
-    title: str
+    title: str | None = field(default=None, metadata={"doc": "the title as the text writes it; none if it has none"})
     language: LangTag
     publisher: ActorRef | None = None
     author: ActorRef | None = field(default=None, metadata={"actor_types": ("person",)})
@@ -110,6 +107,10 @@ class FactRecord(Record):
     source: str = field(metadata={"internal": True})
     para: tuple[int, ...] = field(metadata={"scalar_ok": True, "min": 1})
     evidence: tuple[Span, ...] = ()
+    earliest_date: PartialDate | None = field(default=None, metadata={
+        "doc": "when the text bounds the fact's date instead of giving it: the earliest it allows (P1319)"})
+    latest_date: PartialDate | None = field(default=None, metadata={
+        "doc": "the latest date the text allows (P1326)"})
 
 
 R = TypeVar("R", bound=Record)

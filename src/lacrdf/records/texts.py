@@ -57,7 +57,6 @@ def actor_names(project: Project, actor_id: str) -> set[str]:
         names.update(country_labels(rec.id).values())
         for alts in country_alt_labels(rec.id).values():
             names.update(alts)
-    names.update((rec.labels or {}).values())
     if rec.name:
         names.add(rec.name)
     if rec.acronym:
@@ -87,28 +86,6 @@ def _norm(text: str) -> str:
 def _named(name: str, text: str) -> bool:
     """Whole-word match, so 'Lima' is not found in 'climate'."""
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
-
-
-def check_citations(project: Project, seeds: Path) -> list[RecordError]:
-    """For every fact, each actor it involves is named (by a label, acronym or alias) in a cited paragraph."""
-    errors: list[RecordError] = []
-    for source in project.sources.values():
-        path = seeds / source.file
-        if not path.is_file():
-            continue
-        paras = [_norm(p) for p in paragraphs(path.read_text(encoding="utf-8"))]
-        for fact in project.facts_of(source.id):
-            cited = " \n ".join(paras[p - 1] for p in fact.para if p <= len(paras))
-            for fname, actor_id in involved_actors(fact):
-                names = actor_names(project, actor_id)
-                if not any(_named(_norm(n), cited) for n in names):
-                    line, col = fact.positions.get(fname, (fact.origin.line, 1))
-                    errors.append(RecordError(
-                        fact.origin.file, line, col,
-                        f"actor '{actor_id}' is not named in paragraph {', '.join(map(str, fact.para))} "
-                        f"of {source.file} (looked for: {', '.join(sorted(names))})", field=fname,
-                        record=fact.id, hint="cite the paragraph that names it, or add the spelling as an alias"))
-    return errors
 
 
 # ---------------------------------------------------------------------------------------------- evidence

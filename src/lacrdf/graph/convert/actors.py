@@ -1,4 +1,5 @@
-"""Actors and source documents to triples: labels in en/es/pt/fr, ISO codes and names from pycountry,
+"""Actors and source documents to triples: a state's names in en/es/pt/fr and ISO codes from pycountry,
+any other actor's name as its documents spell it,
 owl:sameAs to Wikidata, and the paragraph locators facts cite."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from lacrdf.countries import LANGUAGES, country_alt_labels, country_codes, country_labels
+from lacrdf.countries import country_alt_labels, country_codes, country_labels
 from lacrdf.graph.terms import Context, Emit, Out, date, integer, string, text
 from lacrdf.records.model import ActorRecord, SourceRecord
 from lacrdf.vocab import W3C
@@ -35,12 +36,11 @@ def convert_actor(rec: ActorRecord, ctx: Context) -> Iterable[Emit]:
             for name in names:
                 out.add(W3C.SKOS_ALTLABEL, text(name, lang), "id")
     if rec.name:
-        labels.update({lang: rec.name for lang in LANGUAGES})
-    if rec.labels:
-        labels.update(rec.labels)
+        # the spelling its documents give, in their language; other languages come only from a fetched
+        # source kept in its own graph, never from a curator's translation
+        labels[rec.name_language] = rec.name
     for lang, value in sorted(labels.items()):
-        field = "labels" if rec.labels and lang in rec.labels else "name" if rec.name else "id"
-        out.add(W3C.RDFS_LABEL, text(value, lang), field)
+        out.add(W3C.RDFS_LABEL, text(value, lang), "name" if rec.name else "id")
     for lang, names in (rec.aliases or {}).items():
         for name in names:
             out.add(W3C.SKOS_HIDDENLABEL, text(name, lang), "aliases")
@@ -60,7 +60,8 @@ def convert_source(rec: SourceRecord, ctx: Context, cited: Iterable[int]) -> Ite
     lac = ctx.lac
     out.add(W3C.RDF_TYPE, lac.SourceDocument, "id")
     out.add(W3C.DCT_IDENTIFIER, string(rec.id), "id")
-    out.add(W3C.DCT_TITLE, text(rec.title, rec.language), "title")
+    if rec.title:
+        out.add(W3C.DCT_TITLE, text(rec.title, rec.language), "title")
     out.add(W3C.DCT_LANGUAGE, string(rec.language), "language")
     out.add(lac.fileName, string(rec.file), "file")
     out.add(lac.sha256, string(rec.sha256), "sha256")
@@ -75,5 +76,5 @@ def convert_source(rec: SourceRecord, ctx: Context, cited: Iterable[int]) -> Ite
         out.add(W3C.RDF_TYPE, lac.ParagraphLocator, "id", loc)
         out.add(W3C.DCT_IS_PART_OF, subject, "id", loc)
         out.add(lac.paragraphNumber, integer(para), "id", loc)
-        out.add(W3C.RDFS_LABEL, text(f"{rec.title}, paragraph {para}", rec.language), "id", loc)
+        out.add(W3C.RDFS_LABEL, text(f"{rec.title or rec.id}, paragraph {para}", rec.language), "id", loc)
     return out.items

@@ -14,6 +14,7 @@ def convert(rec: EventRecord, ctx: Context) -> Iterable[Emit]:
     lac = ctx.lac
     out.label(rec.title, "title")
     out.concept(lac.eventType, "event-type", rec.event_type, "event_type")
+    out.text(lac.theme, rec.theme, "theme")
     out.date(lac.date, rec.date, "date")
     out.date(lac.endDate, rec.end_date, "end_date")
     out.refs(lac.location, rec.location, "location")

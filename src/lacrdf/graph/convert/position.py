@@ -12,7 +12,8 @@ def convert(rec: PositionRecord, ctx: Context) -> Iterable[Emit]:
     out = Out(ctx, ctx.fact(rec.id))
     source = ctx.sources.get(rec.source)
     holder = rec.holder or (source.author or source.publisher if source else None)
-    who = ctx.label(holder) if holder else "the source"
+    # with no holder named and no publisher or author the text names, the claim is the document's own
+    who = ctx.label(holder) if holder else (source.title or source.id) if source else "the source"
     out.label(f"{who} {rec.stance.replace('-', ' ')}: {rec.topic}", "topic")
     out.refs(ctx.lac.holder, holder, "holder")
     out.concept(ctx.lac.stance, "stance", rec.stance, "stance")

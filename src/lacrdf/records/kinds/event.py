@@ -22,6 +22,7 @@ class EventRecord(FactRecord):
     SEGMENT: ClassVar[str] = "event"
     event_type: EventType
     title: str
+    theme: str | None = field(default=None, metadata={"doc": "the event's theme, in a few words of our own"})
     date: PartialDate | None = None
     end_date: PartialDate | None = None
     location: ActorRef | None = field(default=None, metadata={"actor_types": ("city", "state", "region")})
