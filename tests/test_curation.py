@@ -208,3 +208,17 @@ def test_every_wikidata_id_comes_from_the_reference(project: Project) -> None:
     reference = set(paths_reference().values())
     used = {a.id: a.wikidata for a in project.actors.values() if a.wikidata}
     assert used and all(q in reference for q in used.values()), {k: v for k, v in used.items() if v not in reference}
+
+
+def test_locate_and_show_give_the_words_of_a_fact(runner, paths: ProjectPaths) -> None:  # type: ignore[no-untyped-def]
+    from lacrdf.cli import main
+
+    seeds_dir(paths)
+    found = runner.invoke(main, ["locate", "be-emb-lima", "LIMA"])
+    assert found.exit_code == 0 and found.output == "- {para: 11, start: 153, end: 157}\n", found.output
+    shown = runner.invoke(main, ["show", "be-emb-lima"])
+    assert shown.exit_code == 0 and shown.output.splitlines()[-1] == "  paragraph 11 [153:157]: Lima"
+    missing = runner.invoke(main, ["locate", "be-emb-lima", "Tokyo"])
+    assert missing.exit_code == 2 and "'Tokyo' does not occur in paragraph 11" in missing.output
+    typo = runner.invoke(main, ["show", "be-emb-lma"])
+    assert typo.exit_code == 2 and "did you mean 'be-emb-lima'?" in typo.output

@@ -474,6 +474,47 @@ def site(site_out: Path, data: tuple[Path, ...], base: str | None, out: Path | N
 
 
 @main.command()
+@click.argument("fact_id")
+@click.argument("words")
+@click.option("--para", type=click.IntRange(min=1), default=None,
+              help="Look in this paragraph only (default: every paragraph the fact cites).")
+@handle_errors
+def locate(fact_id: str, words: str, para: int | None) -> None:
+    """Print the evidence span of WORDS in the paragraphs FACT_ID cites, as a line to paste into the
+    record's evidence list (case, curly quotes, dash styles and white space are ignored).
+
+    Example: lacrdf locate be-emb-lima "Lima"
+    """
+    from lacrdf.records.texts import fact_paragraphs, locate_in
+
+    paths = find_project()
+    project = pipeline.load_records(paths)
+    texts = fact_paragraphs(project, fact_id, paths.seeds)
+    for number, start, end in locate_in(texts, words, para):
+        click.echo(f"- {{para: {number}, start: {start}, end: {end}}}")
+
+
+@main.command()
+@click.argument("fact_id")
+@handle_errors
+def show(fact_id: str) -> None:
+    """Print a fact with the words of the documents its evidence spans point at.
+
+    Example: lacrdf show be-emb-lima
+    """
+    from lacrdf.records.texts import fact_paragraphs
+
+    paths = find_project()
+    project = pipeline.load_records(paths)
+    texts = fact_paragraphs(project, fact_id, paths.seeds)
+    fact = project.facts[fact_id]
+    source = project.sources[fact.source]
+    click.echo(f"{fact_id} ({type(fact).KIND}) from {source.id}, {source.file}")  # type: ignore[attr-defined]
+    for span in fact.evidence:
+        click.echo(f"  paragraph {span.para} [{span.start}:{span.end}]: {texts[span.para][span.start:span.end]}")
+
+
+@main.command()
 @click.option("--facts", type=click.IntRange(min=1), required=True, help="Number of facts to generate.")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the YAML corpus.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files).")

@@ -180,3 +180,32 @@ def _fact_evidence_errors(project: Project, fact: FactRecord, paras: list[str], 
                 f"actor '{actor_id}' is not named in the evidence span(s) (looked for: {', '.join(sorted(names))})",
                 field=fname, record=fact.id, hint="widen the span to the words that name it, or drop the actor"))
     return errors
+
+
+def fact_paragraphs(project: Project, fact_id: str, seeds: Path) -> dict[int, str]:
+    """The paragraphs a fact cites, by number, from its source's text (InputError if it has none)."""
+    import difflib
+
+    from lacrdf.errors import InputError
+
+    fact = project.facts.get(fact_id)
+    if fact is None:
+        close = difflib.get_close_matches(fact_id, list(project.facts), n=1)
+        raise InputError(f"no fact '{fact_id}'" + (f"; did you mean '{close[0]}'?" if close else ""))
+    source = project.sources[fact.source]
+    path = seeds / source.file
+    if not path.is_file():
+        raise InputError(f"the text of {source.id} ({source.file}) is not in {seeds}; set LACRDF_SEEDS to its folder")
+    paras = paragraphs(path.read_text(encoding="utf-8"))
+    return {n: paras[n - 1] for n in fact.para if n <= len(paras)}
+
+
+def locate_in(texts: dict[int, str], words: str, para: int | None = None) -> list[tuple[int, int, int]]:
+    """(paragraph, start, end) of every place ``words`` occur in ``texts`` (InputError if none)."""
+    from lacrdf.errors import InputError
+
+    found = [(n, s, e) for n, text in sorted(texts.items()) if para in (None, n) for s, e in locate(text, words)]
+    if not found:
+        where = f"paragraph {para}" if para else f"paragraph {', '.join(map(str, sorted(texts)))}"
+        raise InputError(f"'{words}' does not occur in {where} (case, quotes, dashes and spaces are ignored)")
+    return found
