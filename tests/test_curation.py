@@ -222,3 +222,20 @@ def test_locate_and_show_give_the_words_of_a_fact(runner, paths: ProjectPaths) -
     assert missing.exit_code == 2 and "'Tokyo' does not occur in paragraph 11" in missing.output
     typo = runner.invoke(main, ["show", "be-emb-lma"])
     assert typo.exit_code == 2 and "did you mean 'be-emb-lima'?" in typo.output
+
+
+def test_qualifiers_show_wherever_a_number_is_shown(dataset: Dataset, paths: ProjectPaths, project: Project) -> None:
+    """The text's 'over 3,000 enterprises', 'more than 100 projects', '20-plus countries', 'over US$20 billion'."""
+    counts = {r[0]: r[1:] for r in run(dataset, paths, project, "relations", ("fact", "qualifier", "count"),
+                                       party="CN")}
+    prefix = "https://w3id.org/lacrdf/id/count/"
+    assert counts[prefix + "cn-enterprises-in-lac-count"] == ("more than", "3000")
+    assert counts[prefix + "cn-ccf-loan-projects-count"] == ("more than", "100")
+    assert counts[prefix + "cn-ccf-loan-countries-count"] == ("more than", "20")
+    figures = {r[0]: r[1:] for r in run(dataset, paths, project, "trade-figures", ("figure", "qualifier", "value"),
+                                         reporter="CN")}
+    assert figures["https://w3id.org/lacrdf/id/figure/cn-ccf-loans-approved"] == ("more than", "20000000000")
+    labels = {q.subject.value: q.object.value for q in dataset.quads
+              if q.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label"}
+    assert labels[prefix + "cn-enterprises-in-lac-count"].endswith(": more than 3000")
+    assert ": loans approved more than 20 billion USD" in labels["https://w3id.org/lacrdf/id/figure/cn-ccf-loans-approved"]

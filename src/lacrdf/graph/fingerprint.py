@@ -10,11 +10,22 @@ from lacrdf.config import Namespaces
 CACHE_VERSION = 1
 
 
+def code_digest() -> str:
+    """SHA-256 of lacrdf's own source files: a converter changed in a checkout (same version number)
+    must not be answered from conversions the old code cached."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def tool_fingerprint(ns: Namespaces) -> str:
     """What every file's triples depend on besides its own content and references."""
     from importlib.metadata import version
 
-    parts = [f"cache {CACHE_VERSION}", ns.base]
+    parts = [f"cache {CACHE_VERSION}", ns.base, f"code {code_digest()}"]
     for package in ("lacrdf", "pycountry", "pyoxigraph"):
         try:
             parts.append(f"{package} {version(package)}")

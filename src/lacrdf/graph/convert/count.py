@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from lacrdf.graph.terms import Context, Emit, Out, integer
-from lacrdf.records.kinds.count import CountRecord
+from lacrdf.records.kinds.count import QUALIFIER_WORDS, CountRecord
 
 
 def convert(rec: CountRecord, ctx: Context) -> Iterable[Emit]:
     out = Out(ctx, ctx.fact(rec.id))
     lac = ctx.lac
     of = f" of {rec.out_of}" if rec.out_of else ""
-    out.label(f"{ctx.label(rec.subject)}: {rec.counted}: {rec.count}{of}", "counted")
+    number = f"{QUALIFIER_WORDS[rec.qualifier]}{rec.count}{of}"
+    out.label(f"{ctx.label(rec.subject)}: {rec.counted}: {number}", "counted")
     out.refs(lac.subject, rec.subject, "subject")
     out.text(lac.countedThing, rec.counted, "counted")
     out.add(lac["count"], integer(rec.count), "count")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from lacrdf.graph.terms import Context, Emit, Out, decimal, integer, string
+from lacrdf.records.kinds.count import QUALIFIER_WORDS
 from lacrdf.records.kinds.figure import SCALES, FigureRecord, exact_value
 from lacrdf.vocab import W3C
 
@@ -22,7 +23,7 @@ def convert(rec: FigureRecord, ctx: Context) -> Iterable[Emit]:
     partner = f" – {ctx.label(rec.partner)}" if rec.partner else ""
     when = rec.period or (f"{rec.period_start}/{rec.period_end}" if rec.period_start else "")
     out.label(f"{ctx.label(rec.reporter)}{partner}: {rec.figure_type.replace('-', ' ')}{flow} "
-              f"{rec.amount}{scale} {what} {when}".replace("  ", " ").strip(), "amount")
+              f"{QUALIFIER_WORDS[rec.qualifier]}{rec.amount}{scale} {what} {when}".replace("  ", " ").strip(), "amount")
     out.concept(lac.figureType, "figure-type", rec.figure_type, "figure_type")
     out.concept(lac.flow, "flow", rec.flow, "flow")
     out.refs(lac.reporter, rec.reporter, "reporter")

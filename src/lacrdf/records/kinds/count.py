@@ -11,6 +11,9 @@ from lacrdf.records.model import ActorRef, FactRecord, Ref
 from lacrdf.values import PartialDate
 
 Qualifier = Literal["exact", "more-than", "nearly", "about", "at-least"]
+QUALIFIER_WORDS = {"exact": "", "more-than": "more than ", "nearly": "nearly ", "about": "about ",
+                   "at-least": "at least "}
+"""How a qualifier reads before its number, wherever the number is shown ("more than 3000")."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
