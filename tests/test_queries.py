@@ -73,11 +73,11 @@ def test_missions_of_belgium(dataset: Dataset, paths: ProjectPaths) -> None:
 
 
 def test_belgian_trade_figures(dataset: Dataset, paths: ProjectPaths, resolve) -> None:  # type: ignore[no-untyped-def]
-    got = [(r[0], r[1], r[3], r[4], r[5], r[6], r[7], r[10]) for r in
+    got = [(r[0], r[1], r[3], r[4], r[5], r[6], r[7], r[8], r[11]) for r in
            rows(dataset, paths, "trade-figures", resolve, reporter="BE")]
     assert got == [
-        ("Belgium", "Latin America and the Caribbean", "exports", "5523100000", "EUR", "6", "2020", "1.5"),
-        ("Belgium", "Latin America and the Caribbean", "imports", "5032900000", "EUR", "6", "2020", "1.4"),
+        ("Belgium", "Latin America and the Caribbean", "exports", "exact", "5523100000", "EUR", "6", "2020", "1.5"),
+        ("Belgium", "Latin America and the Caribbean", "imports", "exact", "5032900000", "EUR", "6", "2020", "1.4"),
     ]
 
 
