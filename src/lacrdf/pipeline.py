@@ -113,20 +113,21 @@ def _locator(conversion: Conversion, store: ox.Store) -> Callable[[RawResult], T
     from lacrdf.graph.dataset import Dataset
 
     file_of = _file_of_focus(conversion, store)
-    per_file: dict[str, Dataset] = {}
+    per_file: dict[str, tuple[Dataset, dict[str, str], dict[tuple[str, str], TripleOrigin]]] = {}
 
     def locate(raw: RawResult) -> TripleOrigin | None:
         name = file_of(raw.focus)
         if name is None:
             return None
-        if name not in per_file:
+        if name not in per_file:  # once per file that has results
             origins, subjects = origins_of(conversion, name)
-            per_file[name] = Dataset(conversion.ns, (), origins, subjects)
-        ds = per_file[name]
-        fields_of: dict[str, str] = {}
-        for triple, origin in ds.origins.items():
-            fields_of.setdefault(triple.predicate.value, origin.field)
-        return _locate(ds, raw, fields_of, _by_subject_predicate(ds))
+            ds = Dataset(conversion.ns, (), origins, subjects)
+            fields_of: dict[str, str] = {}
+            for triple, origin in ds.origins.items():
+                fields_of.setdefault(triple.predicate.value, origin.field)
+            per_file[name] = (ds, fields_of, _by_subject_predicate(ds))
+        ds, fields_of, index = per_file[name]
+        return _locate(ds, raw, fields_of, index)
 
     return locate
 
