@@ -5,37 +5,21 @@ it does no I/O."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from importlib import import_module
 
 import pyoxigraph as ox
 
-from lacrdf.graph.convert import (
-    agreement,
-    body,
-    count,
-    event,
-    figure,
-    membership,
-    mission,
-    partnership,
-    position,
-    post,
-    presence,
-    programme,
-    relation,
-)
 from lacrdf.graph.terms import Context, Emit, date, integer, string
-from lacrdf.records.kinds import KINDS, kind_of
+from lacrdf.records.kinds import KINDS, kind_of, type_module
 from lacrdf.records.model import FactRecord
 from lacrdf.vocab import W3C
 
 Converter = Callable[[FactRecord, Context], Iterable[Emit]]
 
+# one module per fact kind, named as the kind's module in lacrdf.records.kinds
 CONVERTERS: Mapping[str, Converter] = {
-    m.__name__.rsplit(".", 1)[1]: m.convert  # type: ignore[misc]
-    for m in (agreement, body, count, event, figure, membership, mission, partnership, position, post, presence,
-              programme, relation)
+    name: import_module(f"lacrdf.graph.convert.{type_module(kind.record)}").convert for name, kind in KINDS.items()
 }
-assert set(CONVERTERS) == set(KINDS), "every fact kind has exactly one converter"
 
 
 def fact_emits(rec: FactRecord, ctx: Context) -> Iterable[Emit]:

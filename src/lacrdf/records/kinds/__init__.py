@@ -49,5 +49,11 @@ def _load() -> dict[str, Kind]:
 KINDS: Mapping[str, Kind] = _load()
 
 
+def type_module(record: type[FactRecord]) -> str:
+    """The module of the kinds package that defines a record class (the converter's module has the same
+    name under lacrdf.graph.convert)."""
+    return record.__module__.rsplit(".", 1)[1]
+
+
 def kind_of(rec: FactRecord) -> Kind:
     return KINDS[type(rec).KIND]  # type: ignore[attr-defined]
