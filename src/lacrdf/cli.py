@@ -346,25 +346,16 @@ def _graph_bytes(triples: list[Any], fmt: str, ns: Namespaces) -> bytes:
 @handle_errors
 def export(fmt: str, output: Path, data: tuple[Path, ...], base: str | None, out: Path | None,
            no_build: bool) -> None:
-    """Write the built graph in one format (from the store; the same bytes as the build's dump).
+    """Write the built graph in one format: a copy, written atomically, of the build's own dump.
 
     Example: lacrdf export --format ttl --output dist/lacrdf.ttl
     """
-    import os
-    import tempfile
-
-    from lacrdf.graph.dumps import get_format
+    from lacrdf.graph.dumps import atomic_write_many, get_format
 
     built = open_built(data, base, out, no_build)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            get_format(fmt).write(built.store, built.ns, handle)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    source = built.folder / f"lacrdf.{get_format(fmt).extension}"
+    if source.resolve() != output.resolve():
+        atomic_write_many({output: source.read_bytes()})
     click.echo(f"wrote {output}")
 
 

@@ -199,7 +199,7 @@ def _build(target: Target, formats: Sequence[str], threshold: str, progress: Rep
             return head + [cache.part(k, fmt) for k in keys]
 
         dumps = write_from_chunks(folder, ns, formats, chunks)
-        (folder / "ontology.ttl").write_bytes(ontology_turtle(store, ns))
+        (folder / "ontology.ttl").write_bytes(ontology_turtle(onto_quads, ns))
         dump_info = {name: (path.stat().st_size, file_sha256(path)) for name, path in dumps.items()}
         dump_info["ontology.ttl"] = ((folder / "ontology.ttl").stat().st_size, file_sha256(folder / "ontology.ttl"))
         inputs = _inputs(target, conversion)

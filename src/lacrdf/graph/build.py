@@ -1,14 +1,14 @@
 """Records to a persistent Oxigraph store, converting only what changed.
 
 Each record file is a unit. What the rest of a build needs from a file (its actors and sources, the ids
-and kinds of its facts, the ids it references, its converted quads) is cached under the state folder,
-keyed by the file's SHA-256 and by the fingerprint of everything its triples depend on: the actors and
-facts of other files it references, the source texts it cites, the base IRI and the versions of lacrdf,
-pycountry and pyoxigraph. A build parses and converts the files whose key changed; the others are read
-back from the cache. The store is then updated in place (the previous build's store is copied by a RocksDB
-checkpoint and only the changed files' quads are removed and added) or, when most files changed, bulk
-loaded. Either way the store holds the same quads as a clean build, so the dumps written from it are
-byte-identical."""
+and kinds of its facts, the ids it references, its converted quads as chunks of every dump format) is
+cached under the state folder, keyed by the file's SHA-256 and by the fingerprint of everything its
+triples depend on: the actors and facts of other files it references, the source texts it cites, the base
+IRI, the versions of lacrdf, pycountry and pyoxigraph and a digest of lacrdf's own code. A build parses
+and converts the files whose key changed; the others are read back from the cache. The store is then
+updated in place (the previous build's store is copied by a RocksDB checkpoint and only the changed
+files' quads are removed and added) or, when most files changed, bulk loaded. Either way the store holds
+the same quads as a clean build."""
 
 from __future__ import annotations
 
@@ -84,70 +84,58 @@ def _summarise(unit: FileRecords, sha: str, deps: str, refs: Sequence[str], quad
                        tuple(refs), texts, len(quads), tuple(stats), void_parts(quads, uri_space))
 
 
+def _write(path: Path, payload: bytes) -> None:
+    """Write a cache file whole or not at all (a temporary sibling, then a rename)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(payload)
+    os.replace(tmp, path)
+
+
+def _unpickle(path: Path) -> object | None:
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)  # noqa: S301 - our own cache, written by this module
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        return None
+
+
 class Cache:
-    """Per-file summaries and converted N-Quads, stored by key under ``folder``."""
+    """Per-file summaries, serialised chunks (N-Quads among them) and validation results, stored by key
+    under ``folder``."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-
-    def _paths(self, key: str) -> tuple[Path, Path]:
-        return self.folder / f"{key}.summary", self.folder / f"{key}.nq.part"
 
     def part(self, key: str, fmt: str) -> Path:
         """The cached chunk of one format (see lacrdf.graph.dumps)."""
         return self.folder / f"{key}.{fmt}.part"
 
+    def nquads(self, key: str) -> Path:
+        return self.part(key, "nq")
+
     def get(self, key: str) -> FileSummary | None:
-        summary_path, nq_path = self._paths(key)
-        if not nq_path.is_file():
-            return None
-        try:
-            with open(summary_path, "rb") as handle:
-                summary = pickle.load(handle)  # noqa: S301 - our own cache, written by this module
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-            return None
+        summary = _unpickle(self.folder / f"{key}.summary") if self.nquads(key).is_file() else None
         return summary if isinstance(summary, FileSummary) else None
 
-    def nquads(self, key: str) -> Path:
-        return self._paths(key)[1]
-
-    def results(self, key: str, vkey: str) -> list[object] | None:
-        """The validation results of a file's focus nodes under shapes and ontology ``vkey``, if cached."""
-        try:
-            with open(self.folder / f"{key}.{vkey}.results", "rb") as handle:
-                found = pickle.load(handle)  # noqa: S301 - our own cache
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-            return None
-        return found if isinstance(found, list) else None
-
-    def put_results(self, key: str, vkey: str, results: list[object]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{key}.{vkey}.results"
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(results, protocol=5))
-        os.replace(tmp, path)
-
-    def subjects(self, key: str) -> set[str]:
-        """The subject IRIs of a converted file (its focus nodes)."""
-        return {q.subject.value for q in ox.parse(path=str(self.nquads(key)), format=ox.RdfFormat.N_QUADS)}
+    def put(self, summary: FileSummary, parts: Mapping[str, bytes]) -> None:
+        """Store a file's chunks, then its summary (written last: a summary on disk means its chunks are
+        complete)."""
+        self.put_parts(summary.key, parts)
+        _write(self.folder / f"{summary.key}.summary", pickle.dumps(summary, protocol=5))
 
     def put_parts(self, key: str, parts: Mapping[str, bytes]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         for fmt, payload in parts.items():
-            path = self.part(key, fmt)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(payload)
-            os.replace(tmp, path)
+            _write(self.part(key, fmt), payload)
 
-    def put(self, summary: FileSummary, parts: Mapping[str, bytes]) -> None:
-        """Store a file's chunks (N-Quads among them), then its summary (written last: a summary on disk
-        means its chunks are complete)."""
-        self.put_parts(summary.key, parts)
-        summary_path, _ = self._paths(summary.key)
-        for path, payload in ((summary_path, pickle.dumps(summary, protocol=5)),):
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(payload)
-            os.replace(tmp, path)
+    def results(self, key: str, vkey: str) -> list[object] | None:
+        """The validation results of a file's focus nodes under shapes and ontology ``vkey``, if cached."""
+        found = _unpickle(self.folder / f"{key}.{vkey}.results")
+        return found if isinstance(found, list) else None
+
+    def put_results(self, key: str, vkey: str, results: list[object]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write(self.folder / f"{key}.{vkey}.results", pickle.dumps(results, protocol=5))
 
     def prune(self, keep: Iterable[str]) -> None:
         """Remove the entries no build refers to any more."""
@@ -324,9 +312,6 @@ def _text_digests(seeds: Path | None, names: Iterable[str]) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------- store
-
-ONTOLOGY_KEY = "(ontology)"
-
 
 def ontology_nquads(ontology_dir: Path, ns: Namespaces) -> bytes:
     quads = sorted(set(load_ontology(ontology_dir, ns)), key=str)

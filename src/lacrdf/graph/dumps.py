@@ -1,7 +1,7 @@
-"""Deterministic exports, written from an on-disk Oxigraph store in its canonical order (quads sorted by
-their encoded terms: the same content gives the same bytes, however it was loaded). Turtle, N-Triples,
-RDF/XML and JSON-LD hold the union of the data graphs; TriG and N-Quads every graph. JSON-LD is written by
-our own one-pass writer (a @context of our prefixes, keys and values sorted per node)."""
+"""Deterministic exports. Turtle, N-Triples, RDF/XML and JSON-LD hold the union of the data graphs; TriG
+and N-Quads every graph. A dump is a format's header, chunks of sorted quads serialised by pyoxigraph (one
+per record file in a build, see below) and the format's footer; JSON-LD is written by our own one-pass
+writer (a @context of our prefixes, keys and values sorted per node). Same input, same bytes."""
 
 from __future__ import annotations
 
@@ -31,35 +31,6 @@ class ExportFormat:
     extension: str
     media_type: str
     quads: bool
-    write: Callable[[ox.Store, Namespaces, BinaryIO], None]
-
-
-def data_triples(store: ox.Store, ns: Namespaces) -> ox.QueryTriples:
-    """The union of the data graphs (the ontology graph left out) as unique triples, in the store's order:
-    Oxigraph's RocksDB store keeps its quads sorted by their encoded terms, so the order depends on the
-    content alone, never on how or when it was loaded."""
-    onto = ns.graphs + "ontology"
-    return store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{onto}>) }}")
-
-
-def _turtle(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
-    ox.serialize(data_triples(store, ns), out, format=ox.RdfFormat.TURTLE, prefixes=ns.prefixes())
-
-
-def _ntriples(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
-    data_triples(store, ns).serialize(out, format=ox.RdfFormat.N_TRIPLES)
-
-
-def _rdfxml(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
-    ox.serialize(data_triples(store, ns), out, format=ox.RdfFormat.RDF_XML, prefixes=ns.prefixes())
-
-
-def _nquads(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
-    store.dump(out, format=ox.RdfFormat.N_QUADS)
-
-
-def _trig(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
-    store.dump(out, format=ox.RdfFormat.TRIG, prefixes=ns.prefixes())
 
 
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -139,31 +110,23 @@ def write_jsonld(triples: Iterable[ox.Triple], prefixes: Mapping[str, str], out:
     """A compacted, flattened JSON-LD 1.1 document (@context of our prefixes, one node object per
     subject run, one per line), streamed."""
     compact = _Compactor(prefixes)
-    context = json.dumps(dict(sorted(prefixes.items())), ensure_ascii=False, indent=1).replace("\n", "\n ")
-    out.write(f'{{\n "@context": {context},\n "@graph": ['.encode())
-    first = True
-    for node in jsonld_nodes(triples, compact):
-        out.write((("\n  " if first else ",\n  ") + node_json(node)).encode("utf-8"))
-        first = False
-    out.write(("\n ]\n}\n" if not first else "]\n}\n").encode("utf-8"))
+    nodes = (node_json(n).encode("utf-8") for n in jsonld_nodes(triples, compact))
+    _assemble(out, "jsonld", _jsonld_frame(prefixes), nodes)
 
 
-def _jsonld(store: ox.Store, ns: Namespaces, out: BinaryIO) -> None:
-    write_jsonld(data_triples(store, ns), ns.prefixes(), out)
-
-
-def ontology_turtle(store: ox.Store, ns: Namespaces) -> bytes:
-    return store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(ns.graphs + "ontology"),
-                      prefixes=ns.prefixes()) or b""
+def ontology_turtle(quads: Iterable[ox.Quad], ns: Namespaces) -> bytes:
+    """The ontology graph as Turtle (dist/ontology.ttl), its triples sorted."""
+    triples = sorted({q.triple for q in quads}, key=str)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=ns.prefixes()) or b""
 
 
 FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
-    ExportFormat("ttl", "ttl", "text/turtle", False, _turtle),
-    ExportFormat("nt", "nt", "application/n-triples", False, _ntriples),
-    ExportFormat("jsonld", "jsonld", "application/ld+json", False, _jsonld),
-    ExportFormat("xml", "rdf", "application/rdf+xml", False, _rdfxml),
-    ExportFormat("trig", "trig", "application/trig", True, _trig),
-    ExportFormat("nq", "nq", "application/n-quads", True, _nquads),
+    ExportFormat("ttl", "ttl", "text/turtle", False),
+    ExportFormat("nt", "nt", "application/n-triples", False),
+    ExportFormat("jsonld", "jsonld", "application/ld+json", False),
+    ExportFormat("xml", "rdf", "application/rdf+xml", False),
+    ExportFormat("trig", "trig", "application/trig", True),
+    ExportFormat("nq", "nq", "application/n-quads", True),
 )}
 BUILD_FORMATS = ("ttl", "nt", "jsonld", "xml", "trig", "nq")
 
@@ -265,11 +228,30 @@ def chunk_bodies(quads: Sequence[ox.Quad], ns: Namespaces, formats: Sequence[str
     return out
 
 
+def _jsonld_frame(prefixes: Mapping[str, str]) -> tuple[bytes, bytes]:
+    context = json.dumps(dict(sorted(prefixes.items())), ensure_ascii=False, indent=1)
+    return ('{\n "@context": ' + context.replace("\n", "\n ") + ',\n "@graph": [').encode("utf-8"), b"\n ]\n}\n"
+
+
+def _assemble(out: BinaryIO, fmt: str, frame: tuple[bytes, bytes], bodies: Iterable[bytes]) -> None:
+    """Header, the non-empty chunk bodies (JSON-LD node lists joined by commas) and footer."""
+    header, footer = frame
+    out.write(header)
+    first = True
+    for body in bodies:
+        if not body:
+            continue
+        if fmt == "jsonld":
+            out.write(b"\n  " if first else b",\n  ")
+        out.write(body)
+        first = False
+    out.write(b"]\n}\n" if fmt == "jsonld" and first else footer)
+
+
 def _frame(fmt: str, ns: Namespaces) -> tuple[bytes, bytes]:
     """The header and footer a dump of ``fmt`` starts and ends with."""
     if fmt == "jsonld":
-        context = json.dumps(dict(sorted(ns.prefixes().items())), ensure_ascii=False, indent=1)
-        return ('{\n "@context": ' + context.replace("\n", "\n ") + ',\n "@graph": [').encode("utf-8"), b"\n ]\n}\n"
+        return _jsonld_frame(ns.prefixes())
     if fmt in ("nt", "nq"):
         return b"", b""
     probe = ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode(ns.terms + "p"), ox.Literal("x"),
@@ -288,55 +270,10 @@ def write_from_chunks(folder: Path, ns: Namespaces, formats: Sequence[str],
     for fmt in formats:
         ext = get_format(fmt).extension
         path = folder / f"lacrdf.{ext}"
-        header, footer = _frame(fmt, ns)
-        first = True
         with open(path, "wb") as out:
-            out.write(header)
-            for part in chunks(fmt):
-                with open(part, "rb") as handle:
-                    body = handle.read()
-                if not body:
-                    continue
-                if fmt == "jsonld":
-                    out.write(b"\n  " if first else b",\n  ")
-                out.write(body)
-                first = False
-            out.write(footer if (fmt != "jsonld" or not first) else b"]\n}\n")
+            _assemble(out, fmt, _frame(fmt, ns), (part.read_bytes() for part in chunks(fmt)))
         written[path.name] = path
     return written
-
-
-def write_dumps(store: ox.Store, ns: Namespaces, folder: Path, formats: Sequence[str] = BUILD_FORMATS,
-                workers: int = 2) -> dict[str, Path]:
-    """Write ``lacrdf.EXT`` for each format into ``folder`` straight from an on-disk store (for a store
-    that was not built from record files); two at a time. Returns file name -> path."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    targets = {f"lacrdf.{get_format(f).extension}": (get_format(f), folder / f"lacrdf.{get_format(f).extension}")
-               for f in formats}
-
-    def one(item: tuple[ExportFormat, Path]) -> None:
-        fmt, path = item
-        with open(path, "wb") as handle, io.BufferedWriter(handle, 1 << 20) as buffered:  # type: ignore[arg-type]
-            fmt.write(store, ns, buffered)  # type: ignore[arg-type]
-
-    with ThreadPoolExecutor(max(1, workers)) as pool:
-        list(pool.map(one, targets.values()))
-    return {name: path for name, (_, path) in targets.items()}
-
-
-def render_store(store: ox.Store, ns: Namespaces, fmt: str) -> bytes:
-    buf = io.BytesIO()
-    get_format(fmt).write(store, ns, buf)
-    return buf.getvalue()
-
-
-def canonical_store(quads: Iterable[ox.Quad], folder: Path) -> ox.Store:
-    """An on-disk store of ``quads`` in ``folder`` (an in-memory store iterates in no fixed order)."""
-    store = ox.Store(str(folder))
-    store.bulk_extend(quads)
-    store.flush()
-    return store
 
 
 def render(ds: Dataset, fmt: str) -> bytes:
@@ -349,16 +286,9 @@ def render(ds: Dataset, fmt: str) -> bytes:
         parts.append(chunk_bodies(sorted((q for q in ds.quads if q.graph_name == onto), key=str), ds.ns,
                                   [fmt])[fmt])
     parts.append(chunk_bodies(data, ds.ns, [fmt])[fmt])
-    header, footer = _frame(fmt, ds.ns)
-    bodies = [p for p in parts if p]
-    if fmt == "jsonld":
-        return header + (b"\n  " + b",\n  ".join(bodies) + footer if bodies else b"]\n}\n")
-    return header + b"".join(bodies) + footer
-
-
-def export(ds: Dataset, fmt: str, output: Path) -> Path:
-    atomic_write_many({output: render(ds, fmt)})
-    return output
+    buf = io.BytesIO()
+    _assemble(buf, fmt, _frame(fmt, ds.ns), parts)
+    return buf.getvalue()
 
 
 def jsonld_document(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, object]:

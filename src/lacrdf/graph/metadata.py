@@ -53,20 +53,6 @@ class Counts:
     distinct_objects: int
 
 
-def void_counts(triples: Iterable[ox.Triple], uri_space: str) -> Counts:
-    """Counts of distinct triples; entities are the subject IRIs in ``uri_space`` (the resources)."""
-    unique = set(triples)
-    subjects = {t.subject for t in unique}
-    return Counts(
-        triples=len(unique),
-        entities=sum(1 for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(uri_space)),
-        classes=len({t.object for t in unique if t.predicate.value == RDF + "type"}),
-        properties=len({t.predicate for t in unique}),
-        distinct_subjects=len(subjects),
-        distinct_objects=len({t.object for t in unique}),
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class VoidPart:
     """What one record file adds to one graph's VoID statistics. Subjects never span files (each is a

@@ -236,10 +236,8 @@ def read_file(path: Path, display: str) -> FileRecords:
     return FileRecords(display, actors, sources, facts)
 
 
-def merge_files(units: Iterable[FileRecords],
-                others: Mapping[str, str] | None = None) -> tuple[Project, list[RecordError]]:
-    """One project of several files' records, and the ids declared twice across them. ``others`` are the
-    fact ids (with their kind) of files not loaded as records, for references to resolve against."""
+def merge_files(units: Iterable[FileRecords]) -> tuple[Project, list[RecordError]]:
+    """One project of several files' records, and the ids declared twice across them."""
     errors: list[RecordError] = []
     actors: dict[str, ActorRecord] = {}
     sources: dict[str, SourceRecord] = {}
@@ -252,7 +250,7 @@ def merge_files(units: Iterable[FileRecords],
                     _add(table, rec, what)
                 except RecordError as exc:
                     errors.append(exc)
-    return Project(dict(sorted(actors.items())), dict(sorted(sources.items())), facts, others or {}), errors
+    return Project(dict(sorted(actors.items())), dict(sorted(sources.items())), facts), errors
 
 
 def load_project(paths: Iterable[Path], root: Path | None = None, progress: Reporter = SILENT) -> Project:

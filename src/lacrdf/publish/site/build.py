@@ -43,15 +43,10 @@ class SiteReport:
 
 def dist_files(ds: Dataset) -> dict[str, bytes]:
     """The dump files the site serves under dist/, as `lacrdf build` writes them."""
-    import tempfile
+    from lacrdf.graph.dumps import ontology_turtle, render
 
-    from lacrdf.graph.dumps import canonical_store, ontology_turtle, render_store
-
-    with tempfile.TemporaryDirectory(prefix="lacrdf-site-") as tmp:
-        store = canonical_store(ds.quads, Path(tmp) / "store")
-        files = {f"lacrdf.{get_format(f).extension}": render_store(store, ds.ns, f) for f in BUILD_FORMATS}
-        files["ontology.ttl"] = ontology_turtle(store, ds.ns)
-        del store
+    files = {f"lacrdf.{get_format(f).extension}": render(ds, f) for f in BUILD_FORMATS}
+    files["ontology.ttl"] = ontology_turtle((q for q in ds.quads if q.graph_name == ds.ontology_graph), ds.ns)
     return files
 
 
