@@ -448,9 +448,15 @@ def publish(store_url: str, graph_prefix: str | None, user: str | None, password
 @main.command()
 @click.option("--out", "site_out", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
               help="Folder to write the site to.")
+@click.option("--texts", "texts", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder of the source texts: paragraph pages show their text with each fact's evidence "
+              "highlighted, fact pages quote it (default: the seeds folder, LACRDF_SEEDS or ../shared/seeds).")
+@click.option("--no-texts", is_flag=True, help="Leave the texts out (pages give the evidence offsets only), "
+              "e.g. when you may not republish the documents.")
 @built_graph_options
 @handle_errors
-def site(site_out: Path, data: tuple[Path, ...], base: str | None, out: Path | None, no_build: bool) -> None:
+def site(site_out: Path, texts: Path | None, no_texts: bool, data: tuple[Path, ...], base: str | None,
+         out: Path | None, no_build: bool) -> None:
     """Write a static linked-data site: an HTML page and .ttl/.jsonld/.nt per resource, content-negotiation
     rules for Apache and nginx, VoID and DCAT metadata, ontology documentation and diagrams.
 
@@ -460,7 +466,7 @@ def site(site_out: Path, data: tuple[Path, ...], base: str | None, out: Path | N
 
     paths = find_project()
     built = open_built(data, base, out, no_build)
-    report = build_site(built, paths, site_out)
+    report = build_site(built, paths, site_out, texts=None if no_texts else (texts or paths.seeds))
     click.echo(report.render(), nl=False)
 
 

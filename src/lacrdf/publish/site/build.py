@@ -15,6 +15,7 @@ from lacrdf.graph.metadata import DEFAULT_SPARQL_ENDPOINT, dataset_metadata, met
 from lacrdf.graph.store import BuiltGraph
 from lacrdf.publish.site.conneg import htaccess, nginx_conf
 from lacrdf.publish.site.describe import description, rdf_files
+from lacrdf.publish.site.evidence import SourceTexts
 from lacrdf.publish.site.home import home_page, resources_page
 from lacrdf.publish.site.index import SiteIndex
 from lacrdf.publish.site.layout import place_of
@@ -51,9 +52,11 @@ def dist_files(ds: Dataset) -> dict[str, bytes]:
 
 
 def site_files(source: Dataset | BuiltGraph, paths: ProjectPaths, *,
-               sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT) -> tuple[dict[str, bytes], int, int]:
+               sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT,
+               texts: Path | None = None) -> tuple[dict[str, bytes], int, int]:
     """Every file of the site (path relative to the site folder -> bytes), the page and resource counts.
-    From a build, the dumps are the build's own files and the metadata is counted by its store."""
+    From a build, the dumps are the build's own files and the metadata is counted by its store. ``texts``
+    is the folder of source texts whose paragraphs and evidence spans the pages show (None: offsets only)."""
     if isinstance(source, BuiltGraph):
         ds = source.dataset()
         names = [f"lacrdf.{get_format(f).extension}" for f in BUILD_FORMATS] + ["ontology.ttl"]
@@ -66,12 +69,13 @@ def site_files(source: Dataset | BuiltGraph, paths: ProjectPaths, *,
         dumps = dist_files(ds)
         meta = dataset_metadata(ds, paths, dumps, sparql_endpoint=sparql_endpoint)
     index = SiteIndex(ds)
+    source_texts = SourceTexts(index, texts)
     prefixes = ds.ns.prefixes()
     files: dict[str, bytes] = {}
     for iri in index.resources:
         place = place_of(iri, ds.ns)
         assert place is not None, iri
-        files[f"{place.path}.html"] = resource_page(index, iri)
+        files[f"{place.path}.html"] = resource_page(index, iri, source_texts)
         files.update(rdf_files(place.path, description(index, iri), prefixes))
     files["ontology.html"] = ontology_page(index)
     files.update(rdf_files("ontology", ontology_triples(index), prefixes))
@@ -89,10 +93,10 @@ def site_files(source: Dataset | BuiltGraph, paths: ProjectPaths, *,
 
 
 def build_site(ds: Dataset | BuiltGraph, paths: ProjectPaths, out: Path, *,
-               sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT) -> SiteReport:
+               sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT, texts: Path | None = None) -> SiteReport:
     """Write the linked-data site for ``ds`` into ``out`` (all files or none), then remove the files an
     earlier build listed in its manifest that this build did not write."""
-    files, pages, resources = site_files(ds, paths, sparql_endpoint=sparql_endpoint)
+    files, pages, resources = site_files(ds, paths, sparql_endpoint=sparql_endpoint, texts=texts)
     previous = _manifest(out)
     atomic_write_many({out / name: data for name, data in sorted(files.items())})
     removed = 0

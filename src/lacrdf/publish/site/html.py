@@ -52,6 +52,14 @@ ul.cols{columns:14rem;padding-left:1.1rem}
 .numbers li{background:var(--soft);border-radius:6px;padding:.4rem .8rem}
 .numbers b{font-size:1.3rem;display:block}
 code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em;background:var(--soft);padding:0 .2em}
+blockquote.para{margin:0;padding:.6rem .8rem;background:var(--soft);border-left:4px solid var(--line);
+white-space:pre-wrap}
+blockquote.para mark{background:#fff1a8;color:inherit}
+blockquote.para mark.many{background:#ffd966}
+a.ev{color:inherit;text-decoration:none}
+a.ev:hover mark,a.ev:focus mark{outline:2px solid var(--accent)}
+figure.quote{background:none;padding:0;width:auto}
+figure.quote blockquote{margin:0;padding:.4rem .8rem;border-left:4px solid #fff1a8;background:var(--soft)}
 pre{background:var(--soft);padding:.6rem;overflow-x:auto;font-size:.85rem}
 footer{max-width:70rem;margin:2rem auto 1rem;padding:0 1rem;color:var(--muted);font-size:.85rem}
 @media (max-width:40rem){dl.props{grid-template-columns:1fr}dl.props dd{margin-bottom:.5rem}
@@ -143,13 +151,14 @@ class Renderer:
 
 
 def format_amount(a: Amount) -> str:
-    """'853.8 million USD': the value in the power of ten it was stated in, with its currency or unit."""
+    """'more than 853.8 million USD': the stated qualifier, then the value in the power of ten it was stated
+    in, with its currency or unit."""
     scale = a.multiplier if a.multiplier in SCALE_WORDS else 0
     shown = a.value.scaleb(-scale)
     number = _group(shown)
     word = SCALE_WORDS[scale]
     what = a.currency or a.unit or ""
-    return " ".join(p for p in (number, word, what) if p)
+    return " ".join(p for p in (a.qualifier.strip(), number, word, what) if p)
 
 
 def _group(value: Decimal) -> str:

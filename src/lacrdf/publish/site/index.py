@@ -14,6 +14,7 @@ from lacrdf.countries import LANGUAGES
 from lacrdf.graph.dataset import Dataset
 from lacrdf.graph.terms import tv
 from lacrdf.publish.site.layout import place_of
+from lacrdf.records.kinds.count import QUALIFIER_WORDS
 from lacrdf.vocab import W3C
 
 RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
@@ -44,6 +45,17 @@ class Amount:
     multiplier: int
     currency: str | None
     unit: str | None
+    qualifier: str = ""  # how it reads before the number: "more than ", "nearly ", "" when exact
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An evidence span: characters [start, end) of a cited paragraph that state a fact."""
+
+    fact: str
+    locator: str
+    start: int
+    end: int
 
 
 def _sort_key(t: ox.Triple) -> tuple[str, str, str]:
@@ -203,7 +215,40 @@ class SiteIndex:
         currency = self.value(node.value, W3C.SCHEMA_CURRENCY.value)
         unit = self.value(node.value, W3C.SCHEMA_UNIT_TEXT.value)
         return Amount(number, int(mult.value) if mult is not None else 0,
-                      currency.value if currency is not None else None, unit.value if unit is not None else None)
+                      currency.value if currency is not None else None, unit.value if unit is not None else None,
+                      self.qualifier(figure))
+
+    def qualifier(self, fact: str) -> str:
+        """The words a count's or figure's stated qualifier puts before its number ("more than ")."""
+        for predicate in ("valueQualifier", "countQualifier"):
+            concept = self.value(fact, self.lac + predicate)
+            if concept is not None:
+                return QUALIFIER_WORDS.get(concept.value.rstrip("/").rsplit("/", 1)[-1], "")
+        return ""
+
+    def evidence(self, fact: str) -> list[Span]:
+        """A fact's evidence spans (Web Annotation specific resources with a text position selector)."""
+        out = []
+        for ev in self.values(fact, self.lac + "evidence"):
+            locator = self.value(ev.value, W3C.OA_HAS_SOURCE.value)
+            selector = self.value(ev.value, W3C.OA_HAS_SELECTOR.value)
+            if locator is None or selector is None:
+                continue
+            start = self.value(selector.value, W3C.OA_START.value)
+            end = self.value(selector.value, W3C.OA_END.value)
+            if start is not None and end is not None:
+                out.append(Span(fact, locator.value, int(start.value), int(end.value)))
+        return sorted(out, key=lambda s: (s.locator, s.start, s.end))
+
+    @cached_property
+    def spans_by_locator(self) -> dict[str, list[Span]]:
+        """Every evidence span, by the paragraph locator it narrows, in text order."""
+        table: dict[str, list[Span]] = defaultdict(list)
+        facts = {tv(t.subject) for t in self.data_triples if t.predicate.value == self.lac + "evidence"}
+        for fact in sorted(facts):
+            for span in self.evidence(fact):
+                table[span.locator].append(span)
+        return {loc: sorted(spans, key=lambda s: (s.start, s.end, s.fact)) for loc, spans in table.items()}
 
     def facts_about(self, iri: str) -> list[tuple[str, list[str]]]:
         """The facts a resource takes part in as object, each with the predicates linking them."""

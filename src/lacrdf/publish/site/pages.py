@@ -8,6 +8,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from lacrdf.publish.site.evidence import SourceTexts, highlighted_paragraph, offsets_only, quoted_spans
 from lacrdf.publish.site.html import Renderer, e, fact_date, format_amount, formats_line, page, rdf_alternates
 from lacrdf.publish.site.index import SiteIndex, tv
 from lacrdf.publish.site.layout import place_of
@@ -22,7 +23,7 @@ SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 _SHOWN_ELSEWHERE = {W3C.RDF_TYPE.value, W3C.RDFS_LABEL.value, SKOS_PREF, SKOS_ALT, W3C.PROV_DERIVED.value}
 
 
-def resource_page(index: SiteIndex, iri: str) -> bytes:
+def resource_page(index: SiteIndex, iri: str, texts: SourceTexts | None = None) -> bytes:
     place = place_of(iri, index.ns)
     assert place is not None, iri
     path = f"{place.path}.html"
@@ -33,7 +34,9 @@ def resource_page(index: SiteIndex, iri: str) -> bytes:
     if types:
         parts.append(f'<p class="kind">{", ".join(r.link_to(t) for t in types)}</p>')
     parts += [f'<p class="iri">{e(iri)}</p>', formats_line(r, place.path)]
-    parts += [_names(index, iri), _chart(index, r, iri), _statements(index, r, iri), _cited(index, r, iri),
+    texts = texts if texts is not None else SourceTexts(index, None)
+    parts += [_names(index, iri), _chart(index, r, iri), _paragraph_text(index, r, iri, texts),
+              _statements(index, r, iri), _cited(index, r, iri), _evidence(index, r, iri, texts),
               _paragraphs(index, r, iri), _members(index, r, iri), _facts(index, r, iri),
               _linked_from(index, r, iri)]
     kinds = ", ".join(index.label(t) for t in types)
@@ -64,7 +67,9 @@ def _statements(index: SiteIndex, r: Renderer, iri: str) -> str:
         pred = t.predicate.value
         if pred in _SHOWN_ELSEWHERE:
             continue
-        if pred == index.lac + "amount" and isinstance(t.object, ox.NamedNode):
+        if pred == index.lac + "count" and isinstance(t.object, ox.Literal):
+            by_pred[pred].append(e(index.qualifier(iri) + t.object.value))
+        elif pred == index.lac + "amount" and isinstance(t.object, ox.NamedNode):
             amount = index.amount(iri)
             text = format_amount(amount) if amount else index.label(t.object.value)
             by_pred[pred].append(r.link_to(t.object.value, text))
@@ -86,6 +91,23 @@ def _cited(index: SiteIndex, r: Renderer, iri: str) -> str:
         return ""
     items = "".join(f"<li>{r.citation(c)}</li>" for c in cites)
     return f"<h2>Source</h2>\n<ul>{items}</ul>"
+
+
+def _evidence(index: SiteIndex, r: Renderer, iri: str, texts: SourceTexts) -> str:
+    """On a fact's page: the words of each paragraph it cites that state it."""
+    spans = index.evidence(iri)
+    return quoted_spans(r, texts, spans) if spans else ""
+
+
+def _paragraph_text(index: SiteIndex, r: Renderer, iri: str, texts: SourceTexts) -> str:
+    """On a paragraph's page: its text with each fact's evidence span highlighted and linked to the fact."""
+    if not index.is_a(iri, "ParagraphLocator"):
+        return ""
+    spans = index.spans_by_locator.get(iri, [])
+    text = texts.paragraph(iri)
+    if text is None:
+        return "<h2>Text and evidence</h2>\n" + offsets_only(r, spans)
+    return "<h2>Text and evidence</h2>\n" + highlighted_paragraph(r, text, spans)
 
 
 def _paragraphs(index: SiteIndex, r: Renderer, iri: str) -> str:
@@ -145,7 +167,8 @@ def _linked_from(index: SiteIndex, r: Renderer, iri: str) -> str:
     by_pred: dict[str, set[str]] = defaultdict(set)
     for t in index.incoming.get(iri, []):
         subject = tv(t.subject)
-        if index.is_fact(subject) or t.predicate.value == W3C.DCT_IS_PART_OF.value:
+        # facts, a document's paragraphs and the evidence narrowing a paragraph have sections of their own
+        if index.is_fact(subject) or t.predicate.value in (W3C.DCT_IS_PART_OF.value, W3C.OA_HAS_SOURCE.value):
             continue
         by_pred[t.predicate.value].add(subject)
     if not by_pred:
