@@ -527,5 +527,40 @@ def synth(facts: int, out: Path, seed: int) -> None:
     click.echo(report.render(), nl=False)
 
 
+@main.command()
+@click.option("--wikidata", "endpoint", default=None, is_flag=False, flag_value="https://query.wikidata.org/sparql",
+              metavar="[ENDPOINT]", help="Fetch the labels of the actors' Wikidata items from this SPARQL 1.1 "
+              "endpoint (without a value: https://query.wikidata.org/sparql).")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="TriG file to write, atomically (default enrich/wikidata.trig in the project, which every "
+              "'lacrdf build' includes).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds to wait for each request.")
+@click.option("--dry-run", is_flag=True, help="Print the SPARQL query (or queries) and send nothing.")
+@handle_errors
+def enrich(endpoint: str | None, output: Path | None, timeout: float, dry_run: bool) -> None:
+    """Fetch the actors' names in en, es, pt and fr from their Wikidata items into an enrichment graph of
+    its own ({base}graph/enrich/wikidata, with its PROV-O provenance), never into the curated graphs; the
+    next 'lacrdf build' adds it to the store and the TriG/N-Quads dumps. If a request fails nothing is
+    written (exit 3) and the previous file stays as it was.
+
+    Example: lacrdf enrich --wikidata --dry-run
+    """
+    from lacrdf.publish.enrich import dry_run as queries_of
+    from lacrdf.publish.enrich import enrich_wikidata
+
+    if endpoint is None:
+        raise click.UsageError("say where the names come from: --wikidata [ENDPOINT]")
+    paths = find_project()
+    project = pipeline.load_records(paths)
+    if dry_run:
+        for n, text in enumerate(queries_of(project), 1):
+            click.echo(f"# request {n} to {endpoint}\n{text}")
+        return
+    target = output or paths.enrich / "wikidata.trig"
+    report = enrich_wikidata(project, endpoint, target, timeout=timeout, shown=_rel(target, paths.root))
+    click.echo(report.render(), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

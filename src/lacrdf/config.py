@@ -95,6 +95,11 @@ class ProjectPaths:
         return self.root / "queries"
 
     @property
+    def enrich(self) -> Path:
+        """Enrichment graphs (``lacrdf enrich`` writes them; every build includes their *.trig files)."""
+        return self.root / "enrich"
+
+    @property
     def dist(self) -> Path:
         """The default build (LACRDF_DIST moves it, for example for a test run)."""
         env = os.environ.get("LACRDF_DIST")

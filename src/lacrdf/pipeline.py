@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from lacrdf.checks.results import RawResult, ValidationReport
     from lacrdf.graph.build import Cache, Conversion
     from lacrdf.graph.dataset import Dataset, TripleOrigin
+    from lacrdf.graph.enrichments import Enrichment
     from lacrdf.records.model import Project
 
 BUILD_FORMATS = ("ttl", "nt", "jsonld", "xml", "trig", "nq")
@@ -158,9 +159,10 @@ def _build(target: Target, formats: Sequence[str], threshold: str, progress: Rep
     from lacrdf.errors import RecordErrors
     from lacrdf.graph.build import Cache, convert_files, ontology_nquads, write_store
     from lacrdf.graph.dumps import chunk_bodies, get_format, ontology_turtle, write_from_chunks
+    from lacrdf.graph.enrichments import load_enrichment
     from lacrdf.graph.fingerprint import file_sha256
     from lacrdf.graph.metadata import VoidPart, metadata_turtle, store_metadata, void_parts
-    from lacrdf.graph.store import STORE, new_build_folder, read_manifest, switch_to, write_manifest
+    from lacrdf.graph.store import STORE, input_paths, new_build_folder, read_manifest, switch_to, write_manifest
 
     paths, ns = target.paths, target.ns
     previous = current_build(target)
@@ -171,16 +173,19 @@ def _build(target: Target, formats: Sequence[str], threshold: str, progress: Rep
     if conversion.errors:
         raise RecordErrors(conversion.errors)
     ontology = ontology_nquads(paths.ontology_dir, ns)
+    # the enrichment graphs (enrich/*.trig): their own named graphs, as they are; none, no change at all
+    enrichment = load_enrichment(input_paths(target)["enrich"], ns)
     folder = new_build_folder(target)
     try:
         store, how = write_store(folder / STORE, conversion, cache, ontology,
                                  previous.store_path if previous else None,
-                                 manifest.get("cache_keys", {}), manifest.get("ontology_key"), progress)
+                                 manifest.get("cache_keys", {}), manifest.get("ontology_key"), progress,
+                                 enrichment, manifest.get("enrichment_key"))
         shape_files = shapes_files(paths.shapes_dir)
-        vkey = hashlib.sha256(b"\0".join([engine.encode(), ontology,
-                                          *(f.read_bytes() for f in shape_files)])).hexdigest()[:32]
+        vkey = hashlib.sha256(b"\0".join([engine.encode(), ontology, *(f.read_bytes() for f in shape_files),
+                                          *([enrichment.nquads] if enrichment else [])])).hexdigest()[:32]
         raws, validated = _validate(store, load_shapes(shape_files, ns), conversion, cache, vkey,
-                                    manifest.get("validation_key"), engine, progress)
+                                    manifest.get("validation_key"), engine, progress, enrichment.quads)
         locate = _locator(conversion, store)
         report = located_report(raws, locate, [str(f.relative_to(paths.root)) for f in shape_files])
         how = f"{how}; validated {validated}"
@@ -193,41 +198,53 @@ def _build(target: Target, formats: Sequence[str], threshold: str, progress: Rep
         onto_quads = sorted(ox.parse(ontology, format=ox.RdfFormat.N_QUADS), key=str)
         cache.put_parts(onto_key, chunk_bodies(onto_quads, ns, formats, with_graphs_only=True))
         keys = [s.key for s in conversion.summaries.values()]
+        enrich_key = f"enrich-{enrichment.key[:32]}" if enrichment.key else None
+        if enrich_key:  # only the dumps that keep graphs hold them: a triple dump would mix them in
+            cache.put_parts(enrich_key, chunk_bodies(enrichment.quads, ns, formats, with_graphs_only=True))
 
         def chunks(fmt: str) -> list[Path]:
-            head = [cache.part(onto_key, fmt)] if get_format(fmt).quads else []
-            return head + [cache.part(k, fmt) for k in keys]
+            if not get_format(fmt).quads:
+                return [cache.part(k, fmt) for k in keys]
+            tail = [cache.part(enrich_key, fmt)] if enrich_key else []
+            return [cache.part(onto_key, fmt), *(cache.part(k, fmt) for k in keys), *tail]
 
         dumps = write_from_chunks(folder, ns, formats, chunks)
         (folder / "ontology.ttl").write_bytes(ontology_turtle(onto_quads, ns))
         dump_info = {name: (path.stat().st_size, file_sha256(path)) for name, path in dumps.items()}
         dump_info["ontology.ttl"] = ((folder / "ontology.ttl").stat().st_size, file_sha256(folder / "ontology.ttl"))
         inputs = _inputs(target, conversion)
-        flat = [(name, digest) for kind in ("records", "ontology", "shapes") for name, digest in inputs[kind].items()]
+        flat = [(name, digest) for kind in ("records", "ontology", "shapes", "enrich")
+                for name, digest in inputs.get(kind, {}).items()]
         parts: dict[str, list[VoidPart]] = {}
         for summary in conversion.summaries.values():
             for graph, part in summary.void.items():
                 parts.setdefault(graph, []).append(part)
         for graph, part in void_parts(onto_quads, ns.resources).items():
             parts.setdefault(graph, []).append(part)
-        meta = store_metadata(store, ns, flat, paths, dump_info, sparql_endpoint=sparql_endpoint, parts=parts)
+        for graph, part in void_parts(enrichment.quads, ns.resources).items():
+            parts.setdefault(graph, []).append(part)
+        # the files' parts add up only while subjects never span files; an enrichment graph describes the
+        # actors again, so with one the store counts the dataset itself
+        meta = store_metadata(store, ns, flat, paths, dump_info, sparql_endpoint=sparql_endpoint,
+                              parts=None if enrichment else parts)
         (folder / "void.ttl").write_bytes(metadata_turtle(ns, meta))
         write_manifest(folder, _manifest(target, conversion, inputs, ontology, len(onto_quads), len(parts),
-                                         report, dump_info, vkey))
+                                         report, dump_info, vkey, enrichment))
         store.flush()
         del store
         final = switch_to(target, folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    cache.prune([*(s.key for s in conversion.summaries.values()), onto_key])
+    cache.prune([*(s.key for s in conversion.summaries.values()), onto_key, *([enrich_key] if enrich_key else [])])
     built = BuiltGraph(final, read_manifest(final) or {})
     written = tuple(sorted(target.out / name for name in (*dump_info, "void.ttl", "manifest.json", STORE)))
     return BuildResult(report, written, built, how)
 
 
 def _validate(store: ox.Store, shapes: rdflib.Graph, conversion: Conversion, cache: Cache, vkey: str,
-              previous_vkey: str | None, engine: str, progress: Reporter) -> tuple[list[RawResult], str]:
+              previous_vkey: str | None, engine: str, progress: Reporter,
+              enrichment: Sequence[ox.Quad] = ()) -> tuple[list[RawResult], str]:
     """The raw SHACL results of the build, and what was validated. With the same shapes, ontology and
     engine as the last build, only the focus nodes of the record files converted again are validated; the
     results of the other files come from the cache. (lacrdf's shapes reach from a focus node only nodes of
@@ -255,7 +272,7 @@ def _validate(store: ox.Store, shapes: rdflib.Graph, conversion: Conversion, cac
     else:
         progress.step(f"validating the {len(changed)} changed files ({engine})")
         raws = _validate_changed(store, shapes, conversion, cache, [summaries[n].key for n in changed],
-                                 engine) if changed else []
+                                 engine, enrichment) if changed else []
         todo = changed
         what = f"{len(changed)} changed files" if changed else "nothing new"
     by_file: dict[str, list[RawResult]] = {name: [] for name in todo}
@@ -269,9 +286,10 @@ def _validate(store: ox.Store, shapes: rdflib.Graph, conversion: Conversion, cac
 
 
 def _validate_changed(store: ox.Store, shapes: rdflib.Graph, conversion: Conversion, cache: Cache,
-                      keys: Sequence[str], engine: str) -> list[RawResult]:
-    """Validate only the changed files: their quads and the ontology in a small in-memory store, with the
-    rdf:type of everything they reference copied from the build's store into a context graph."""
+                      keys: Sequence[str], engine: str, enrichment: Sequence[ox.Quad] = ()) -> list[RawResult]:
+    """Validate only the changed files: their quads, the ontology and the enrichment graphs (their triples
+    are in the union a clean build validates) in a small in-memory store, with the rdf:type of everything
+    they reference copied from the build's store into a context graph."""
     import pyoxigraph as ox
 
     from lacrdf.checks.shacl import store_results
@@ -286,6 +304,7 @@ def _validate_changed(store: ox.Store, shapes: rdflib.Graph, conversion: Convers
         small.extend(quads)
         objects.update(q.object for q in quads if isinstance(q.object, ox.NamedNode))
     small.extend(store.quads_for_pattern(None, None, None, onto))
+    small.extend(enrichment)
     small.extend(ox.Quad(o, rdf_type, q.object, context)
                  for o in objects for q in store.quads_for_pattern(o, rdf_type, None, None))
     return store_results(small, shapes, engine, context_graph=context.value)
@@ -321,6 +340,10 @@ def _inputs(target: Target, conversion: Conversion) -> dict[str, dict[str, str]]
     out["records"] = {name: s.sha256 for name, s in conversion.summaries.items()}
     for kind in ("ontology", "shapes"):
         out[kind] = {name: file_sha256(path) for name, path in files[kind].items()}
+    if files["enrich"]:
+        out["enrich"] = {name: file_sha256(path) for name, path in files["enrich"].items()}
+    else:  # a build without enrichment records nothing about it
+        del out["enrich"]
     seeds = target.paths.seeds
     texts = sorted({t for s in conversion.summaries.values() for t in s.texts})
     out["texts"] = {t: file_sha256(seeds / t) for t in texts if (seeds / t).is_file()}
@@ -329,7 +352,7 @@ def _inputs(target: Target, conversion: Conversion) -> dict[str, dict[str, str]]
 
 def _manifest(target: Target, conversion: Conversion, inputs: dict[str, dict[str, str]], ontology: bytes,
               ontology_quads: int, graphs: int, report: ValidationReport, dumps: dict[str, tuple[int, str]],
-              validation_key: str) -> dict[str, object]:
+              validation_key: str, enrichment: Enrichment) -> dict[str, object]:
     import hashlib
 
     from lacrdf import __version__
@@ -337,7 +360,9 @@ def _manifest(target: Target, conversion: Conversion, inputs: dict[str, dict[str
 
     summaries = conversion.summaries.values()
     stats = sorted((row for s in summaries for row in s.stats), key=lambda r: str(r["source"]))
+    extra: dict[str, object] = {"enrichment_key": enrichment.key} if enrichment else {}
     return {
+        **extra,
         "format": 1,
         "version": __version__,
         "tool": tool_fingerprint(target.ns),
@@ -347,7 +372,8 @@ def _manifest(target: Target, conversion: Conversion, inputs: dict[str, dict[str
         "files": {name: [s.sha256, s.deps] for name, s in conversion.summaries.items()},
         "cache_keys": {name: s.key for name, s in conversion.summaries.items()},
         "ontology_key": hashlib.sha256(ontology).hexdigest(),
-        "counts": {"quads": sum(s.quads for s in summaries) + ontology_quads, "graphs": graphs,
+        "counts": {"quads": sum(s.quads for s in summaries) + ontology_quads + len(enrichment.quads),
+                   "graphs": graphs,
                    "files": len(conversion.summaries), "actors": sum(len(s.actors) for s in summaries),
                    "sources": sum(len(s.sources) for s in summaries),
                    "facts": sum(len(s.facts) for s in summaries)},

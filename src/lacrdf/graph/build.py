@@ -25,9 +25,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from lacrdf.config import Namespaces
-from lacrdf.errors import RecordError
+from lacrdf.errors import RecordError, RecordErrors
 from lacrdf.graph.dataset import Converted, TripleOrigin, check_rules, load_ontology
 from lacrdf.graph.dumps import chunk_bodies
+from lacrdf.graph.enrichments import NO_ENRICHMENT, Enrichment, is_enrichment_graph
 from lacrdf.graph.fingerprint import _sha, file_sha256, tool_fingerprint
 from lacrdf.graph.metadata import VoidPart, void_parts
 from lacrdf.graph.terms import Context
@@ -341,17 +342,20 @@ class _Chain(io.RawIOBase):
 
 def write_store(folder: Path, conversion: Conversion, cache: Cache, ontology: bytes,
                 previous_store: Path | None, previous_files: Mapping[str, str], previous_ontology: str | None,
-                progress: Reporter = SILENT) -> tuple[ox.Store, str]:
-    """A store in ``folder`` holding every file's quads and the ontology; returns it (open for writing)
-    and how it was made ("bulk load" or "updated N files").
+                progress: Reporter = SILENT, enrichment: Enrichment = NO_ENRICHMENT,
+                previous_enrichment: str | None = None) -> tuple[ox.Store, str]:
+    """A store in ``folder`` holding every file's quads, the ontology and the enrichment graphs; returns it
+    (open for writing) and how it was made ("bulk load" or "updated N files").
 
     With a previous store and few changes, that store is checkpointed into ``folder`` and only the quads
-    of changed, added and removed files are removed and added."""
+    of changed, added and removed files are removed and added (the enrichment graphs are replaced whole
+    when their digest changed)."""
     keys = {name: s.key for name, s in conversion.summaries.items()}
     changed = [n for n in keys if previous_files.get(n) != keys[n]]
     removed = [n for n in previous_files if n not in keys]
     onto_key = hashlib.sha256(ontology).hexdigest()
-    stale_parts = len(changed) + len(removed) + (previous_ontology != onto_key)
+    enrichment_changed = previous_enrichment != enrichment.key
+    stale_parts = len(changed) + len(removed) + (previous_ontology != onto_key) + enrichment_changed
     if folder.exists():
         shutil.rmtree(folder)
     if previous_store is not None and previous_store.is_dir() and stale_parts * 4 <= max(len(keys), 1):
@@ -368,17 +372,24 @@ def write_store(folder: Path, conversion: Conversion, cache: Cache, ontology: by
                 if previous_ontology != onto_key:
                     store.remove_graph(ox.NamedNode(conversion.ns.graphs + "ontology"))
                     store.load(ontology, format=ox.RdfFormat.N_QUADS)
+                if enrichment_changed:
+                    for graph in list(store.named_graphs()):
+                        if isinstance(graph, ox.NamedNode) and is_enrichment_graph(graph.value, conversion.ns):
+                            store.remove_graph(graph)
+                    if enrichment:
+                        store.load(enrichment.nquads, format=ox.RdfFormat.N_QUADS)
                 for name in changed:
                     store.load(path=str(cache.nquads(keys[name])), format=ox.RdfFormat.N_QUADS)
                 store.flush()
-                return store, f"updated {len(changed) + len(removed)} of {len(keys)} record files"
+                how = f"updated {len(changed) + len(removed)} of {len(keys)} record files"
+                return store, how + ("; replaced the enrichment graphs" if enrichment_changed else "")
             del store
         except OSError:
             pass
         shutil.rmtree(folder, ignore_errors=True)
     store = ox.Store(str(folder))
     progress.step(f"loading {sum(s.quads for s in conversion.summaries.values())} quads into the store")
-    chain = _Chain([cache.nquads(k) for k in keys.values()], ontology)
+    chain = _Chain([cache.nquads(k) for k in keys.values()], ontology + enrichment.nquads)
     store.bulk_load(io.BufferedReader(chain, 1 << 20), format=ox.RdfFormat.N_QUADS)
     store.flush()
     return store, "bulk load"

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from lacrdf.config import DEFAULT_BASE, ONTOLOGY_FILES, Namespaces, ProjectPaths
 from lacrdf.errors import InputError
+from lacrdf.graph.enrichments import enrichment_files
 from lacrdf.graph.fingerprint import file_sha256, tool_fingerprint
 from lacrdf.records.files import data_files, display_path
 
@@ -101,13 +102,15 @@ class Inputs:
 
 
 def input_paths(target: Target) -> dict[str, dict[str, Path]]:
-    """The input files of a target by kind (display name -> path); texts are those the last build cited."""
+    """The input files of a target by kind (display name -> path); texts are those the last build cited;
+    enrich: the project's enrichment graphs (enrich/*.trig), which every target includes."""
     root = target.paths.root
     records = {display_path(p, root): p for p in data_files(target.data)}
     ontology = {display_path(target.paths.ontology_dir / n, root): target.paths.ontology_dir / n
                 for n in ONTOLOGY_FILES}
     shapes = {display_path(p, root): p for p in sorted(target.paths.shapes_dir.glob("*.ttl"))}
-    return {"records": records, "ontology": ontology, "shapes": shapes}
+    enrich = {display_path(p, root): p for p in enrichment_files(target.paths.enrich)}
+    return {"records": records, "ontology": ontology, "shapes": shapes, "enrich": enrich}
 
 
 class StatCache:
