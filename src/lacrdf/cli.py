@@ -528,6 +528,67 @@ def synth(facts: int, out: Path, seed: int) -> None:
 
 
 @main.command()
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option("--rev", "revisions", is_flag=True, help="OLD and NEW are git revisions of the project (without "
+              "NEW: the working tree's build); each is built from its data/, ontology/ and enrich/ with the "
+              "current code and shapes into a temporary folder, removed afterwards.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="text (for people), markdown (a pull-request comment) or json.")
+@quiet_option
+@handle_errors
+def diff(old: str, new: str | None, revisions: bool, fmt: str, quiet: bool) -> None:
+    """Compare two builds: the facts added, removed and changed (field by field), by source document, each
+    with its citation (source, paragraphs, evidence spans); then the actors, and a count of the other
+    triples per graph. OLD and NEW are build folders ('lacrdf build --out DIR'; dist is one), or with --rev
+    git revisions. Exit 0 whatever differs; 2 when OLD or NEW is not a build or not a revision.
+
+    Example: lacrdf diff --rev HEAD
+    """
+    import tempfile
+
+    from lacrdf.errors import InputError
+    from lacrdf.graph.diff import compare_builds, open_build, render_diff
+
+    if not revisions:
+        if new is None:
+            raise InputError("give two build folders, OLD and NEW (or --rev OLD [NEW] for git revisions)")
+        report = compare_builds(open_build(Path(old)), open_build(Path(new)), old, new)
+        click.echo(render_diff(report, fmt), nl=False)
+        return
+    paths = find_project()
+    with tempfile.TemporaryDirectory(prefix="lacrdf-diff-") as tmp:
+        before, old_label = _revision_build(paths, old, Path(tmp) / "old", quiet)
+        if new is None:
+            after, new_label = open_built((), None, None, False, quiet), "working tree"
+        else:
+            after, new_label = _revision_build(paths, new, Path(tmp) / "new", quiet)
+        report = compare_builds(before, after, old_label, new_label)
+        del before, after  # close the temporary stores before their folder goes
+    click.echo(render_diff(report, fmt), nl=False)
+
+
+def _revision_build(paths: Any, rev: str, folder: Path, quiet: bool) -> tuple[Any, str]:
+    """Build the project at git revision ``rev`` into ``folder`` (a clean build, with the current code)."""
+    from lacrdf.errors import InputError, LacrdfError
+    from lacrdf.graph.diff import export_revision
+    from lacrdf.progress import for_terminal
+
+    revision = export_revision(paths, rev, folder)
+    try:
+        result = pipeline.build(revision.paths, out=folder / "build", progress=for_terminal(quiet))
+    except LacrdfError as exc:
+        lines = exc.render().splitlines() or [type(exc).__name__]
+        more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
+        raise InputError(f"{revision.label} does not build: {lines[0]}{more}") from None
+    if result.graph is None:
+        counts = result.report.counts()
+        raise InputError(f"{revision.label} does not build: {counts['violation']} SHACL violations with the "
+                         "current code and shapes")
+    return result.graph, revision.label
+
+
+@main.command()
 @click.option("--wikidata", "endpoint", default=None, is_flag=False, flag_value="https://query.wikidata.org/sparql",
               metavar="[ENDPOINT]", help="Fetch the labels of the actors' Wikidata items from this SPARQL 1.1 "
               "endpoint (without a value: https://query.wikidata.org/sparql).")
