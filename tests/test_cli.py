@@ -37,7 +37,7 @@ def test_help_example_runs(command: str, runner: CliRunner, tmp_path: Path) -> N
     args = shlex.split(example_of(command, runner))[1:]
     # outputs of the examples go to a temporary folder, not into the repository
     args = args[:1] + [str(tmp_path / Path(a).name) if a.startswith("dist/") or a in ("dist", "site", "synth-small")
-                       else a for a in args[1:]]
+                       or prev == "--out" else a for prev, a in zip(args, args[1:], strict=False)]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, f"{args}: {result.output}"
 

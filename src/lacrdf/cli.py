@@ -528,6 +528,62 @@ def synth(facts: int, out: Path, seed: int) -> None:
 
 
 @main.command()
+@click.argument("text_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def paragraphs(text_file: Path, fmt: str) -> None:
+    """Print a source text's paragraphs numbered as citations count them (blocks separated by blank lines,
+    from 1), with each one's length in characters (evidence offsets run from 0 to that length).
+
+    Example: lacrdf paragraphs ../shared/seeds/000_24c7c346798f0c18.txt
+    """
+    from lacrdf.records.texts import paragraphs as split
+    from lacrdf.records.texts import read_source_text
+
+    text, _ = read_source_text(text_file)
+    paras = split(text)
+    if fmt == "json":
+        click.echo(json.dumps([{"para": n, "length": len(p), "text": p} for n, p in enumerate(paras, 1)],
+                              ensure_ascii=False, indent=1))
+        return
+    for n, para in enumerate(paras, 1):
+        click.echo(f"[{n}] ({len(para)} characters)\n{para}\n")
+
+
+@main.command("new-source")
+@click.argument("text_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--id", "source_id", required=True, help="The source's id (letters, digits, '.', '_', '-').")
+@click.option("--language", required=True, help="BCP 47 tag of the text's language (en, es, pt-BR...).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="File to write (default data/sources/ID.yaml); an existing file is never overwritten.")
+@handle_errors
+def new_source(text_file: Path, source_id: str, language: str, out_file: Path | None) -> None:
+    """Write the skeleton of a new source file: its source record with the text's file name, SHA-256 and
+    language, an empty facts list, and the paragraph count as a comment.
+
+    \b
+    Example: lacrdf new-source ../shared/seeds/000_24c7c346798f0c18.txt --id my-src --language en --out my-src.yaml
+    """
+    from lacrdf import values
+    from lacrdf.errors import InputError
+    from lacrdf.graph.dumps import atomic_write_many
+    from lacrdf.records.texts import source_skeleton
+
+    paths = find_project()
+    for check, value, what in ((values.parse_id, source_id, "--id"), (values.parse_lang, language, "--language")):
+        try:
+            check(value)
+        except ValueError as exc:
+            raise InputError(f"{what}: {exc}") from None
+    target = out_file or paths.data / "sources" / f"{source_id}.yaml"
+    if target.exists():
+        raise InputError(f"{target} exists; choose another --id or --out (it is never overwritten)")
+    atomic_write_many({target: source_skeleton(text_file, paths.seeds, source_id, language).encode("utf-8")})
+    shown = _rel(target, paths.root)
+    click.echo(f"wrote {shown}: source {source_id}; add its facts, then lacrdf validate {shown}")
+
+
+@main.command()
 @click.argument("old")
 @click.argument("new", required=False)
 @click.option("--rev", "revisions", is_flag=True, help="OLD and NEW are git revisions of the project (without "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterable
 from functools import cache
 
 import pycountry
@@ -22,6 +23,25 @@ def check_state_id(code: str) -> str | None:
     if len(code) != 2 or not code.isupper() or pycountry.countries.get(alpha_2=code) is None:
         return f"'{code}' is not an ISO 3166-1 alpha-2 code"
     return None
+
+
+def suggest_state_id(code: str, declared: Iterable[str] = ()) -> str | None:
+    """The ISO 3166-1 alpha-2 code meant by a wrong one: 'URY' (alpha-3) -> 'UY'; 'UR' (the start of
+    Uruguay's alpha-3 URY) -> 'UY'; otherwise a declared state one letter away. None when nothing fits."""
+    text = code.strip().upper()
+    if len(text) == 3:
+        found = pycountry.countries.get(alpha_3=text)
+        if found is not None:
+            return str(found.alpha_2)
+    if pycountry.countries.get(alpha_2=text) is not None and text != code:
+        return text  # 'uy' -> 'UY'
+    declared = sorted(declared)
+    starts = sorted(c.alpha_2 for c in pycountry.countries if c.alpha_3.startswith(text) and len(text) == 2)
+    for pool in ([c for c in starts if c in declared], starts):
+        if len(pool) == 1:
+            return pool[0]
+    near = [d for d in declared if len(d) == len(text) == 2 and sum(a != b for a, b in zip(d, text, strict=True)) == 1]
+    return near[0] if len(near) == 1 else None
 
 
 @cache

@@ -45,15 +45,38 @@ class RecordError(LacrdfError):
         return self.render()
 
 
+MAX_SHOWN = 50
+"""Record errors printed one per line at most; the count of the rest follows (JSON reports carry all)."""
+
+
+def escape_controls(text: str) -> str:
+    """One line whatever the input held: control characters (newline, CR, U+2028...) as escapes."""
+    out = []
+    for ch in text:
+        if ch in "\x85\u2028\u2029" or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 class RecordErrors(LacrdfError):
-    """Several record errors found in one pass; each is rendered on its own line."""
+    """Every record error of a run, sorted by file and line; each is rendered on its own line (at most
+    MAX_SHOWN, then the count of the rest), and several are followed by a summary line."""
 
     def __init__(self, errors: list[RecordError]) -> None:
-        self.errors = sorted(errors, key=lambda e: (e.file, e.line, e.column, e.message))
+        unique = {(e.file, e.line, e.column, e.message, e.field, e.record, e.hint): e for e in errors}
+        self.errors = sorted(unique.values(), key=lambda e: (e.file, e.line, e.column, e.message))
         super().__init__(self.render())
 
     def render(self) -> str:
-        return "\n".join(e.render() for e in self.errors)
+        lines = [escape_controls(e.render()) for e in self.errors[:MAX_SHOWN]]
+        if len(self.errors) > MAX_SHOWN:
+            lines.append(f"... and {len(self.errors) - MAX_SHOWN} more (lacrdf validate --format json lists all)")
+        if len(self.errors) > 1:
+            files = len({e.file for e in self.errors})
+            lines.append(f"{len(self.errors)} record errors in {files} file{'s' if files != 1 else ''}")
+        return "\n".join(lines)
 
 
 class InputError(LacrdfError):

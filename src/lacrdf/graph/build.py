@@ -39,8 +39,10 @@ from lacrdf.records.loader import (
     check_references,
     data_files,
     display_path,
+    errors_of,
     merge_files,
     read_file,
+    read_partial,
     reference_ids,
 )
 from lacrdf.records.model import ActorRecord, Project, SourceRecord
@@ -223,8 +225,14 @@ def convert_files(data: Sequence[Path], root: Path, ns: Namespaces, cache: Cache
             continue
         try:
             parsed[name] = read_file(path, name)
-        except RecordError as exc:
-            errors.append(exc)
+        except (RecordError, RecordErrors) as exc:
+            # nothing is converted now, but the records that parsed are still checked (every mistake of
+            # the run is reported at once)
+            errors.extend(errors_of(exc))
+            parsed[name] = read_partial(path, name)
+    failed = {e.record for e in errors if e.record}
+    unreadable = any(not (u.actors or u.sources or u.facts) for n, u in parsed.items()
+                     if any(e.file == n for e in errors))
     # the tables every file resolves its references against
     actors: dict[str, ActorRecord] = {}
     facts: dict[str, tuple[str, str]] = {}
@@ -245,17 +253,16 @@ def convert_files(data: Sequence[Path], root: Path, ns: Namespaces, cache: Cache
             try:
                 parsed[name] = read_file(paths[name], name)
                 texts_of[name] = _texts(parsed[name].sources.values())
-            except RecordError as exc:  # pragma: no cover - the file's bytes are unchanged
-                errors.append(exc)
+            except (RecordError, RecordErrors) as exc:  # pragma: no cover - the file's bytes are unchanged
+                errors.extend(errors_of(exc))
     units = [parsed[n] for n in paths if n in parsed]
     errors.extend(_duplicates(units, cached))
-    if errors:
-        return Conversion(ns, {}, [], errors, paths)
     sources = {s.id: s for u in units for s in u.sources.values()}
     # the changed files' records, resolving references against every file's actors and facts
     local = Project(dict(sorted(actors.items())), sources, {f.id: f for u in units for f in u.facts.values()},
                     {fid: kind for fid, (kind, _) in facts.items()})
-    errors.extend(check_references(local))
+    if not unreadable:  # a file that is not records at all: its ids are unknown, so are its references
+        errors.extend(check_references(local, unknown_ok=failed))
     errors.extend(check_rules(local.facts.values()))
     if seeds is not None and seeds.is_dir():
         errors.extend(check_against_texts(local, seeds))

@@ -32,6 +32,7 @@ from lacrdf.records.model import (
     Sha256,
     SourceRecord,
     Span,
+    TextFile,
     WikidataId,
 )
 from lacrdf.records.reader import LocDict, LocList, LocStr, LocValue, load_yaml
@@ -73,6 +74,7 @@ _SCALARS: dict[Any, Any] = {
     Sha256: values.parse_sha256,
     WikidataId: values.parse_wikidata,
     LangTag: values.parse_lang,
+    TextFile: values.parse_text_file,
 }
 
 
@@ -187,30 +189,39 @@ def record_fields(cls: type[Record]) -> list[tuple[str, Any, bool, Mapping[str, 
 
 def parse_record(cls: type[R], raw: LocDict, file: str, *, skip: Iterable[str] = (),
                  **extra: Any) -> R:
-    """Build a record of ``cls`` from a located mapping, or raise a located RecordError."""
+    """Build a record of ``cls`` from a located mapping, or raise RecordErrors with every wrong field of
+    it (each at the exact place that is wrong)."""
     rid_raw = raw.get("id")
     rid = str(rid_raw) if isinstance(rid_raw, LocStr) else None
     here = (raw.line, raw.column)
     spec = record_fields(cls)
     known = {name for name, *_ in spec} | set(skip)
+    errors: list[RecordError] = []
+    misspelt: set[str] = set()  # a required field written with a typo is one mistake, not two
     for key in raw:
         if key not in known:
-            close = difflib.get_close_matches(key, sorted(known), n=1)
+            close = difflib.get_close_matches(key, sorted(known - set(raw)), n=1)
+            misspelt.update(close)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed fields: {', '.join(sorted(known))}"
-            raise _fail(file, raw.key_pos[key], f"unknown field '{key}'", field=key, record=rid, hint=hint)
+            errors.append(_fail(file, raw.key_pos[key], f"unknown field '{key}'", field=key, record=rid, hint=hint))
     kwargs: dict[str, Any] = {}
     for name, hint, required, meta in spec:
         if name not in raw or raw[name] is None:
-            if required:
-                raise _fail(file, here, f"missing required field '{name}'", field=name, record=rid,
-                            hint=f"add '{name}:' to the record")
+            if required and name not in misspelt:
+                errors.append(_fail(file, here, f"missing required field '{name}'", field=name, record=rid,
+                                    hint=f"add '{name}:' to the record"))
             continue
-        kwargs[name] = _parse_value(hint, raw[name], meta, file, name, rid, raw.key_pos[name])
-    if rid is not None:
+        try:
+            kwargs[name] = _parse_value(hint, raw[name], meta, file, name, rid, raw.key_pos[name])
+        except RecordError as exc:
+            errors.append(exc)
+    if rid is not None and "id" not in {e.field for e in errors}:
         try:
             values.parse_id(rid)
         except ValueError as exc:
-            raise _fail(file, raw.key_pos["id"], str(exc), field="id", record=rid) from None
+            errors.append(_fail(file, raw.key_pos["id"], str(exc), field="id", record=rid))
+    if errors:
+        raise RecordErrors(errors)
     positions = {k: _pos(v, raw.key_pos[k]) for k, v in raw.items()}
     return cls(origin=Origin(file, *here), positions=positions, **kwargs, **extra)
 
@@ -225,8 +236,80 @@ class FileRecords:
     facts: dict[str, FactRecord]
 
 
+def errors_of(exc: RecordError | RecordErrors) -> list[RecordError]:
+    return list(exc.errors) if isinstance(exc, RecordErrors) else [exc]
+
+
 def read_file(path: Path, display: str) -> FileRecords:
-    """Parse one record file (raises RecordError at the first problem of the file)."""
+    """Parse one record file. Raises RecordErrors with every problem of the file: a file that cannot be
+    read as records at all gives one error; otherwise each wrong record gives its own, and the other
+    records of the file are still checked."""
+    from lacrdf.records.kinds import KINDS
+
+    actors: dict[str, ActorRecord] = {}
+    sources: dict[str, SourceRecord] = {}
+    facts: dict[str, FactRecord] = {}
+    errors = _load_file(path, display, KINDS, actors, sources, facts)
+    if errors:
+        raise RecordErrors(errors)
+    return FileRecords(display, actors, sources, facts)
+
+
+def merge_files(units: Iterable[FileRecords]) -> tuple[Project, list[RecordError]]:
+    """One project of several files' records, and the ids declared twice across them (also an actor and
+    a fact of the same id: their resources would be confused by every reader of the ids)."""
+    errors: list[RecordError] = []
+    actors: dict[str, ActorRecord] = {}
+    sources: dict[str, SourceRecord] = {}
+    facts: dict[str, FactRecord] = {}
+    units = list(units)
+    # actors first: a source or fact that takes an actor's id is the one reported
+    for table, what in ((actors, "actor"), (sources, "source"), (facts, "fact")):
+        others = [(t, w) for t, w in ((actors, "actor"), (sources, "source"), (facts, "fact")) if t is not table]
+        for unit in units:
+            records: dict[str, Any] = {"actor": unit.actors, "source": unit.sources, "fact": unit.facts}[what]
+            for rec in records.values():
+                try:
+                    _add(table, rec, what, others)
+                except RecordError as exc:
+                    errors.append(exc)
+    return Project(dict(sorted(actors.items())), dict(sorted(sources.items())), facts), errors
+
+
+def collect_project(paths: Iterable[Path], root: Path | None = None,
+                    progress: Reporter = SILENT) -> tuple[Project, list[RecordError]]:
+    """Load every YAML file under ``paths`` and check the records against each other, going on past
+    every mistake: the records that parsed, and every error of every file (references to a record that
+    failed to parse are not reported again; when a whole file could not be read, references are not
+    checked, since its ids are unknown)."""
+    errors: list[RecordError] = []
+    paths = list(paths)
+    files = data_files(paths)
+    if not files:
+        return Project({}, {}, {}), [RecordError(", ".join(map(str, paths)) or ".", 1, 1,
+                                                  "no YAML record files found", hint="add files under data/")]
+    units = []
+    unreadable = False
+    failed: set[str] = set()
+    for path in progress.track(files, "loading records", len(files)):
+        try:
+            units.append(read_file(path, display_path(path, root)))
+        except (RecordError, RecordErrors) as exc:
+            found = errors_of(exc)
+            errors.extend(found)
+            failed.update(e.record for e in found if e.record)
+            partial = read_partial(path, display_path(path, root))
+            unreadable |= not (partial.actors or partial.sources or partial.facts)
+            units.append(partial)
+    project, duplicates = merge_files(units)
+    errors.extend(duplicates)
+    if not unreadable:
+        errors.extend(check_references(project, unknown_ok=failed))
+    return project, errors
+
+
+def read_partial(path: Path, display: str) -> FileRecords:
+    """The records of a file with errors that did parse (checked against the rest, never converted)."""
     from lacrdf.records.kinds import KINDS
 
     actors: dict[str, ActorRecord] = {}
@@ -236,87 +319,78 @@ def read_file(path: Path, display: str) -> FileRecords:
     return FileRecords(display, actors, sources, facts)
 
 
-def merge_files(units: Iterable[FileRecords]) -> tuple[Project, list[RecordError]]:
-    """One project of several files' records, and the ids declared twice across them."""
-    errors: list[RecordError] = []
-    actors: dict[str, ActorRecord] = {}
-    sources: dict[str, SourceRecord] = {}
-    facts: dict[str, FactRecord] = {}
-    for unit in units:
-        for table, records, what in ((actors, unit.actors, "actor"), (sources, unit.sources, "source"),
-                                     (facts, unit.facts, "fact")):
-            for rec in records.values():
-                try:
-                    _add(table, rec, what)
-                except RecordError as exc:
-                    errors.append(exc)
-    return Project(dict(sorted(actors.items())), dict(sorted(sources.items())), facts), errors
-
-
 def load_project(paths: Iterable[Path], root: Path | None = None, progress: Reporter = SILENT) -> Project:
-    """Load every YAML file under ``paths`` and check the records against each other.
-
-    Raises RecordErrors listing every problem found (all files are read; the first problem of a
-    file stops that file)."""
-    errors: list[RecordError] = []
-    files = data_files(paths)
-    if not files:
-        raise RecordErrors([RecordError(", ".join(map(str, paths)) or ".", 1, 1, "no YAML record files found",
-                                        hint="add files under data/")])
-    units = []
-    for path in progress.track(files, "loading records", len(files)):
-        try:
-            units.append(read_file(path, display_path(path, root)))
-        except RecordError as exc:
-            errors.append(exc)
-    project, duplicates = merge_files(units)
-    errors.extend(duplicates)
-    if not errors:
-        errors.extend(check_references(project))
+    """Load every YAML file under ``paths`` and check the records against each other; raises RecordErrors
+    listing every problem of every file."""
+    project, errors = collect_project(paths, root, progress)
     if errors:
         raise RecordErrors(errors)
     return project
 
 
-def _add(store: dict[str, Any], rec: Record, what: str, others: Iterable[Mapping[str, Any]] = ()) -> None:
-    for table in (store, *others):
+def _add(store: dict[str, Any], rec: Record, what: str,
+         others: Iterable[tuple[Mapping[str, Any], str]] = ()) -> None:
+    """Add ``rec`` to its table; an id already used there, or by a record of another table, is an error
+    (one id names one thing: an actor and a fact of the same id would be confused by every reader)."""
+    for table, kind in ((store, what), *others):
         if rec.id in table:
             first = table[rec.id].origin
             where = rec.field_origin("id")
-            raise RecordError(where.file, where.line, where.column, f"duplicate id '{rec.id}' "
-                              f"(first defined at {first})", field="id", record=rec.id,
+            message = (f"duplicate id '{rec.id}' (first defined at {first})" if table is store else
+                       f"id '{rec.id}' is already the id of an {kind} (at {first})" if kind[0] in "aeiou" else
+                       f"id '{rec.id}' is already the id of a {kind} (at {first})")
+            raise RecordError(where.file, where.line, where.column, message, field="id", record=rec.id,
                               hint=f"give the {what} another id")
     store[rec.id] = rec
 
 
 def _load_file(path: Path, display: str, kinds: Mapping[str, Any], actors: dict[str, ActorRecord],
-               sources: dict[str, SourceRecord], facts: dict[str, FactRecord]) -> None:
-    doc = load_yaml(path, display)
+               sources: dict[str, SourceRecord], facts: dict[str, FactRecord]) -> list[RecordError]:
+    """Fill the tables with the file's good records; return the errors of the others (a file that is not
+    records at all gives one error)."""
+    try:
+        doc = load_yaml(path, display)
+    except RecordError as exc:
+        return [exc]
     if doc is None:
-        raise RecordError(display, 1, 1, "file is empty", hint="add 'actors:' or 'source:' and 'facts:'")
+        return [RecordError(display, 1, 1, "file is empty", hint="add 'actors:' or 'source:' and 'facts:'")]
     if not isinstance(doc, LocDict):
-        raise RecordError(display, *_pos(doc, (1, 1)), "top level must be a mapping with 'actors', "
-                          "'source' and/or 'facts'")
+        return [RecordError(display, *_pos(doc, (1, 1)), "top level must be a mapping with 'actors', "
+                            "'source' and/or 'facts'")]
+    errors: list[RecordError] = []
     allowed = {"actors", "source", "facts"}
     for key in doc:
         if key not in allowed:
             close = difflib.get_close_matches(key, sorted(allowed), n=1)
-            raise RecordError(display, *doc.key_pos[key], f"unknown top-level key '{key}'", field=key,
-                              hint=f"did you mean '{close[0]}'?" if close else "use actors, source, facts")
-    for item in _items(doc, "actors", display):
-        _add(actors, parse_record(ActorRecord, item, display), "actor")
-    source: SourceRecord | None = None
+            errors.append(RecordError(display, *doc.key_pos[key], f"unknown top-level key '{key}'", field=key,
+                                      hint=f"did you mean '{close[0]}'?" if close else "use actors, source, facts"))
+
+    def each(items: Iterable[LocDict], make: Any) -> None:
+        for item in items:
+            try:
+                make(item)
+            except (RecordError, RecordErrors) as exc:
+                errors.extend(errors_of(exc))
+
+    each(_items(doc, "actors", display, errors), lambda item: _add(actors, parse_record(ActorRecord, item, display),
+                                                                    "actor"))
+    source_id: str | None = None
     if "source" in doc:
         raw = doc["source"]
         if not isinstance(raw, LocDict):
-            raise RecordError(display, *doc.key_pos["source"], "'source' must be a mapping", field="source")
-        source = parse_record(SourceRecord, raw, display)
-        _add(sources, source, "source")
-    fact_items = _items(doc, "facts", display)
-    if fact_items and source is None:
-        raise RecordError(display, *doc.key_pos["facts"], "facts need a 'source:' in the same file",
-                          field="facts", hint="add the source document's record")
-    for item in fact_items:
+            errors.append(RecordError(display, *doc.key_pos["source"], "'source' must be a mapping",
+                                      field="source"))
+        else:
+            if isinstance(raw.get("id"), LocStr):
+                source_id = str(raw["id"])  # its facts are still checked if the source record is wrong
+            each([raw], lambda item: _add(sources, parse_record(SourceRecord, item, display), "source"))
+    fact_items = _items(doc, "facts", display, errors)
+    if fact_items and "source" not in doc:
+        errors.append(RecordError(display, *doc.key_pos["facts"], "facts need a 'source:' in the same file",
+                                  field="facts", hint="add the source document's record"))
+        return errors
+
+    def fact(item: LocDict) -> None:
         kind_raw = item.get("kind")
         rid = str(item["id"]) if isinstance(item.get("id"), LocStr) else None
         if not isinstance(kind_raw, LocStr):
@@ -328,23 +402,28 @@ def _load_file(path: Path, display: str, kinds: Mapping[str, Any], actors: dict[
             raise RecordError(display, kind_raw.line, kind_raw.column, f"unknown kind '{kind_raw}'",
                               field="kind", record=rid,
                               hint=f"did you mean '{close[0]}'?" if close else f"one of: {', '.join(sorted(kinds))}")
-        assert source is not None
-        rec = parse_record(kind.record, item, display, skip=("kind",), source=source.id)
-        _add(facts, rec, "fact")
+        if source_id is None:
+            return  # the source's own error says what is wrong
+        _add(facts, parse_record(kind.record, item, display, skip=("kind",), source=source_id), "fact")
+
+    each(fact_items, fact)
+    return errors
 
 
-def _items(doc: LocDict, key: str, display: str) -> list[LocDict]:
+def _items(doc: LocDict, key: str, display: str, errors: list[RecordError]) -> list[LocDict]:
     if key not in doc or doc[key] is None:
         return []
     raw = doc[key]
     if not isinstance(raw, LocList):
-        raise RecordError(display, *doc.key_pos[key], f"'{key}' must be a list of records", field=key)
+        errors.append(RecordError(display, *doc.key_pos[key], f"'{key}' must be a list of records", field=key))
+        return []
     out = []
     for item in raw:
         if not isinstance(item, LocDict):
-            raise RecordError(display, *_pos(item, doc.key_pos[key]), f"each item of '{key}' must be a mapping",
-                              field=key)
-        out.append(item)
+            errors.append(RecordError(display, *_pos(item, doc.key_pos[key]),
+                                      f"each item of '{key}' must be a mapping", field=key))
+        else:
+            out.append(item)
     return out
 
 
@@ -381,8 +460,9 @@ def _suggest_by_label(project: Project, name: str) -> str | None:
     return None
 
 
-def check_references(project: Project) -> list[RecordError]:
-    """Every ActorRef names an actor of an allowed type, every FactRef a fact; states are ISO codes."""
+def check_references(project: Project, unknown_ok: set[str] | frozenset[str] = frozenset()) -> list[RecordError]:
+    """Every ActorRef names an actor of an allowed type, every FactRef a fact; states are ISO codes.
+    References to the ids in ``unknown_ok`` (records that failed to parse, reported already) pass."""
     from lacrdf.countries import check_state_id
 
     errors: list[RecordError] = []
@@ -404,6 +484,8 @@ def check_references(project: Project) -> list[RecordError]:
             if value is None:
                 continue
             for ref in value if isinstance(value, tuple) else (value,):
+                if ref in unknown_ok and not project.has_fact(ref) and ref not in project.actors:
+                    continue
                 problem = _check_ref(project, item_hint, ref, meta)
                 if problem:
                     line, col = rec.positions.get(name, (rec.origin.line, rec.origin.column))
@@ -418,6 +500,8 @@ def _check_ref(project: Project, hint: Any, ref: str, meta: Mapping[str, Any]) -
         if actor is None:
             pool = list(project.actors) if hint is ActorRef else [*project.actors, *project.fact_ids()]
             what = "actor" if hint is ActorRef else "actor or fact"
+            if "state" in meta.get("actor_types", ("state",)) and len(ref) in (2, 3) and ref.isalpha():
+                return _unknown_state(project, ref, what)
             return f"unknown {what} '{ref}'", (_suggest_by_label(project, ref) or _suggest(ref, pool)
                                                or "declare it under data/actors/")
         allowed = meta.get("actor_types")
@@ -432,6 +516,20 @@ def _check_ref(project: Project, hint: Any, ref: str, meta: Mapping[str, Any]) -
         if kind not in meta["fact_kinds"]:
             return f"'{ref}' is a {kind} fact, but this field takes a {' or '.join(meta['fact_kinds'])}", None
     return None
+
+
+def _unknown_state(project: Project, ref: str, what: str) -> tuple[str, str | None]:
+    """An undeclared code in a field that takes states: not an ISO code (and what was meant), or an ISO
+    code that is not declared yet."""
+    from lacrdf.countries import check_state_id, country_labels, suggest_state_id
+
+    states = [a.id for a in project.actors.values() if a.type == "state"]
+    if check_state_id(ref) is None:
+        return (f"unknown {what} '{ref}': {country_labels(ref)['en']}'s ISO code, but no actor",
+                "declare it in data/actors/states.yaml")
+    meant = suggest_state_id(ref, states)
+    hint = f"did you mean '{meant}'?" if meant else "states are ISO 3166-1 alpha-2 codes (BE, PE, UY)"
+    return f"unknown {what} '{ref}': not an ISO 3166-1 alpha-2 code", hint
 
 
 def reference_ids(rec: Record) -> set[str]:

@@ -20,6 +20,8 @@ Iri = NewType("Iri", str)
 Sha256 = NewType("Sha256", str)
 WikidataId = NewType("WikidataId", str)
 LangTag = NewType("LangTag", str)
+TextFile = NewType("TextFile", str)
+"""A source text's name inside the seeds folder: a relative path that stays in it."""
 Aliases = Mapping[str, tuple[str, ...]]
 
 
@@ -32,7 +34,8 @@ class Origin:
     column: int = 1
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        # line 0: a place in a file that has no lines to point at (JSON-LD, RDF/XML, an endpoint)
+        return f"{self.file}:{self.line}:{self.column}" if self.line else self.file
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,7 +82,7 @@ class ActorRecord(Record):
 class SourceRecord(Record):
     """A source document: its metadata; the facts curated from it live in the same file."""
 
-    file: str
+    file: TextFile
     sha256: Sha256
     title: str | None = field(default=None, metadata={"doc": "the title as the text writes it; none if it has none"})
     language: LangTag

@@ -15,7 +15,7 @@ import yaml
 from lacrdf.errors import RecordError
 
 MAX_BYTES = 8 * 1024 * 1024
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\u2028\u2029]")
 
 
 class LocStr(str):
@@ -50,7 +50,8 @@ LocValue = LocStr | LocList | LocDict | None
 def read_text(path: Path, display: str) -> str:
     """Read a UTF-8 file (an initial BOM is accepted and dropped) or raise a located error."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:  # never more than the cap into memory, whatever the file's size
+            raw = f.read(MAX_BYTES + 1)
     except OSError as exc:
         raise RecordError(display, 1, 1, f"cannot read file: {exc.strerror}") from None
     if len(raw) > MAX_BYTES:
@@ -70,8 +71,8 @@ def read_text(path: Path, display: str) -> str:
         line = text.count("\n", 0, match.start()) + 1
         col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         raise RecordError(
-            display, line, col, f"control character U+{ord(match.group()):04X} is not allowed",
-            hint="remove it",
+            display, line, col, f"{'byte-order mark' if match.group() == chr(0xFEFF) else 'control character'} "
+            f"U+{ord(match.group()):04X} is not allowed", hint="remove it",
         )
     return text
 

@@ -20,7 +20,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a source text (refused, in one line, above the size a document can have)."""
+    return read_source_text(path)[1]
 
 
 def check_against_texts(project: Project, seeds: Path) -> list[RecordError]:
@@ -36,7 +37,7 @@ def check_against_texts(project: Project, seeds: Path) -> list[RecordError]:
             errors.append(RecordError(source.origin.file, line, col, f"SHA-256 does not match {source.file}",
                                       field="sha256", record=source.id, hint=f"the file's digest is {digest}"))
             continue
-        count = len(paragraphs(path.read_text(encoding="utf-8")))
+        count = len(paragraphs(read_source_text(path)[0]))
         for fact in project.facts_of(source.id):
             for para in fact.para:
                 if para > count:
@@ -133,7 +134,7 @@ def check_evidence(project: Project, seeds: Path, required: bool = False) -> lis
         path = seeds / source.file
         if not path.is_file():
             continue
-        paras = paragraphs(path.read_text(encoding="utf-8"))
+        paras = paragraphs(read_source_text(path)[0])
         for fact in project.facts_of(source.id):
             errors.extend(_fact_evidence_errors(project, fact, paras, required))
     return errors
@@ -196,7 +197,7 @@ def fact_paragraphs(project: Project, fact_id: str, seeds: Path) -> dict[int, st
     path = seeds / source.file
     if not path.is_file():
         raise InputError(f"the text of {source.id} ({source.file}) is not in {seeds}; set LACRDF_SEEDS to its folder")
-    paras = paragraphs(path.read_text(encoding="utf-8"))
+    paras = paragraphs(read_source_text(path)[0])
     return {n: paras[n - 1] for n in fact.para if n <= len(paras)}
 
 
@@ -209,3 +210,54 @@ def locate_in(texts: dict[int, str], words: str, para: int | None = None) -> lis
         where = f"paragraph {para}" if para else f"paragraph {', '.join(map(str, sorted(texts)))}"
         raise InputError(f"'{words}' does not occur in {where} (case, quotes, dashes and spaces are ignored)")
     return found
+
+
+# ---------------------------------------------------------------------------------------------- contributors
+
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+"""A source text is a document: larger files are refused before they are hashed or read."""
+
+
+def read_source_text(path: Path) -> tuple[str, str]:
+    """(text, SHA-256) of a source text file, refused in one line when it cannot be one."""
+    from lacrdf.errors import InputError
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise InputError(f"{path}: {size} bytes is larger than a source text may be ({MAX_TEXT_BYTES} bytes)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: byte {exc.start} is not UTF-8; save the text as UTF-8") from None
+    return text, hashlib.sha256(data).hexdigest()
+
+
+def source_skeleton(path: Path, seeds: Path, source_id: str, language: str) -> str:
+    """The YAML of a new source file: the source record (file name, hash, language) and an empty facts
+    list, with the paragraph count and the next steps as comments. Nothing of the text is copied."""
+    text, digest = read_source_text(path)
+    count = len(paragraphs(text))
+    try:
+        name = str(path.resolve().relative_to(seeds.resolve()))
+        where = f"# The text is {name} in the seeds folder ({seeds})."
+    except ValueError:
+        name = path.name
+        where = (f"# Copy the text into the seeds folder ({seeds}, or the folder LACRDF_SEEDS names) as {name}: "
+                 "its hash and spans are checked there.")
+    return f"""# Source {source_id}: {count} paragraphs (blank-line-separated blocks, counted from 1; see
+# `lacrdf paragraphs {path}`).
+{where}
+# Give `title` only if the text writes one, `publisher`/`author` only if the text names them, `url` only if
+# you know where it is published. Add one record per fact with `para:` and `evidence:` (`lacrdf locate
+# FACT_ID "words"` prints each span), then run `lacrdf validate` on this file.
+source:
+  id: {source_id}
+  file: {name}
+  sha256: {digest}
+  language: {language}
+facts: []
+"""
