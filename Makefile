@@ -42,4 +42,4 @@ bench: $(TESTSTAMP)
 	$(BIN)/python benchmarks/bench.py --sizes 100k,1M
 
 clean:
-	rm -rf $(VENV) dist test-output site
+	rm -rf $(VENV) dist .dist.lacrdf test-output site .site.lacrdf

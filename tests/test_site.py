@@ -232,7 +232,9 @@ def test_site_report_and_the_cli(runner: CliRunner, tmp_path: Path) -> None:
                     result.stdout), result.output
     # --data builds into a folder of its own first, and says so in one line
     assert result.stderr.startswith("lacrdf: ") and result.stderr.endswith("; rebuilding\n"), result.stderr
-    assert not (out / "id/state/ZZ.html").exists() and (out / "notes.txt").read_text() == "mine"
+    assert not (out / "id/state/ZZ.html").exists() and not (out / "notes.txt").exists()
+    aside = list((tmp_path / ".small.lacrdf" / "sites").glob("*-replaced"))
+    assert [(p / "notes.txt").read_text() for p in aside] == ["mine"]
     assert (out / "id/state/BE.html").is_file() and (out / "id/mission/be-emb-lima.ttl").is_file()
     assert not (out / "id/state/BY.html").exists() or "Belarus" in (out / "id/state/BY.html").read_text()
 
@@ -543,7 +545,8 @@ def test_home_page_diagrams_have_no_overlapping_labels(site: Path) -> None:
 
 
 def test_state_charts_have_no_overlapping_labels(site: Path) -> None:
-    for code, value in (("BE", "5,523.1 million EUR"), ("BY", "1.358 billion USD"), ("CN", "more than 300 billion USD")):
+    for code, value in (("BE", "5,523.1 million EUR"), ("BY", "1.358 billion USD"),
+                        ("CN", "more than 300 billion USD")):
         svgs = svgs_in((site / f"id/state/{code}.html").read_text(encoding="utf-8"))
         assert len(svgs) == 1, code
         boxes = _check_labels(svgs[0])

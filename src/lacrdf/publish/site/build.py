@@ -1,16 +1,21 @@
-"""Writes the whole static site in one atomic step: a page and four RDF variants per resource, the
-ontology documentation, the home page and resource list, the dumps and their VoID/DCAT/PROV metadata,
-and the content-negotiation rules. A manifest of the files written lets the next build remove pages of
-resources that no longer exist, and nothing else."""
+"""Writes the whole static site and publishes it in one atomic step: a page and four RDF variants per
+resource, the ontology documentation, the home page and resource list, the dumps and their VoID/DCAT/PROV
+metadata, and the content-negotiation rules, written into a fresh folder that the output link then points
+at. The manifest lists what a site holds (the report counts the files of the previous site that are gone)."""
 
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from lacrdf.config import ProjectPaths
+from lacrdf.errors import InputError
 from lacrdf.graph.dataset import Dataset
-from lacrdf.graph.dumps import BUILD_FORMATS, atomic_write_many, get_format
+from lacrdf.graph.dumps import BUILD_FORMATS, get_format
 from lacrdf.graph.metadata import DEFAULT_SPARQL_ENDPOINT, dataset_metadata, metadata_prefixes, store_metadata
 from lacrdf.graph.store import BuiltGraph
 from lacrdf.publish.site.conneg import htaccess, nginx_conf
@@ -94,18 +99,59 @@ def site_files(source: Dataset | BuiltGraph, paths: ProjectPaths, *,
 
 def build_site(ds: Dataset | BuiltGraph, paths: ProjectPaths, out: Path, *,
                sparql_endpoint: str = DEFAULT_SPARQL_ENDPOINT, texts: Path | None = None) -> SiteReport:
-    """Write the linked-data site for ``ds`` into ``out`` (all files or none), then remove the files an
-    earlier build listed in its manifest that this build did not write."""
+    """Write the linked-data site for ``ds`` and make ``out`` show it in one atomic step.
+
+    The site is written whole into a fresh folder beside ``out`` (``.<out>.lacrdf/sites/``); only when
+    every file is written does ``out``, a symbolic link, switch to it (one rename). A killed run leaves
+    the previous site in place, and its partial folder is removed by the next run; a resource removed
+    from the data is gone from the new site, since nothing of the old one is carried over. The previous
+    site is kept until the next switch, for readers that still have it open. An existing real folder at
+    ``out`` (an older lacrdf's site) is moved aside into the state folder, never deleted."""
     files, pages, resources = site_files(ds, paths, sparql_endpoint=sparql_endpoint, texts=texts)
     previous = _manifest(out)
-    atomic_write_many({out / name: data for name, data in sorted(files.items())})
-    removed = 0
-    for name in sorted(previous - set(files)):
-        target = out / name
-        if target.is_file():
-            target.unlink()
-            removed += 1
+    state = out.parent / f".{out.name}.lacrdf" / "sites"
+    state.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(state, out)
+    folder = state / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(4)}.partial"
+    try:
+        for name, data in sorted(files.items()):
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        _fsync_tree(folder)
+        final = folder.with_name(folder.name.removesuffix(".partial"))
+        os.replace(folder, final)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    kept = out.resolve() if out.is_symlink() else None
+    if out.exists() and not out.is_symlink():
+        if not out.is_dir():
+            raise InputError(f"{out} exists and is not a folder; move it away or choose another --out")
+        os.replace(out, state / f"{final.name}-replaced")  # what was there before lacrdf linked it
+    link = out.with_name(f".{out.name}.link-{os.getpid()}")
+    link.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(final, out.parent), link)
+    os.replace(link, out)  # the one step that publishes the new site
+    for old in state.iterdir():
+        if old not in (final, kept) and not old.name.endswith(("-replaced", ".partial")):
+            shutil.rmtree(old, ignore_errors=True)
+    removed = len(previous - set(files))
     return SiteReport(out, pages, resources, len(files), removed)
+
+
+def _clean_leftovers(state: Path, out: Path) -> None:
+    """Partial folders and link files of runs that were killed."""
+    for stale in state.glob("*.partial"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for link in out.parent.glob(f".{out.name}.link-*"):
+        link.unlink(missing_ok=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """The new site on disk before the link points at it: one sync of the file systems (an fsync per file
+    costs seconds for the ~12,000 files of a site)."""
+    os.sync()
 
 
 def _manifest(out: Path) -> set[str]:
