@@ -48,14 +48,21 @@ def _no_gc() -> Iterator[None]:
 def load_records(paths: ProjectPaths, data: Sequence[Path] | None = None, progress: Reporter = SILENT) -> Project:
     """Load and check the records (default: the project's data/); texts are checked when present."""
     from lacrdf.errors import RecordErrors
-    from lacrdf.records.loader import load_project
-    from lacrdf.records.texts import check_against_texts, check_evidence
+    from lacrdf.graph.dataset import check_rules
+    from lacrdf.records.loader import collect_project, reference_ids
+    from lacrdf.records.texts import check_against_texts, check_evidence, check_names
 
-    project = load_project(list(data) if data else [paths.data], root=paths.root, progress=progress)
+    project, errors = collect_project(list(data) if data else [paths.data], root=paths.root, progress=progress)
+    errors += check_rules(project.facts.values())
     if paths.seeds.is_dir():
-        errors = check_against_texts(project, paths.seeds) + check_evidence(project, paths.seeds, required=True)
-        if errors:
-            raise RecordErrors(errors)
+        errors += check_against_texts(project, paths.seeds) + check_evidence(project, paths.seeds, required=True)
+        referenced = {r for f in project.facts.values() for r in reference_ids(f)}
+        referenced |= {r for a in project.actors.values() for r in reference_ids(a)}
+        documents = {s.origin.file for s in project.sources.values()}  # a source file's own actors
+        referenced |= {a.id for a in project.actors.values() if a.origin.file in documents}
+        errors += check_names(project.actors.values(), referenced, paths.seeds)
+    if errors:
+        raise RecordErrors(errors)
     return project
 
 

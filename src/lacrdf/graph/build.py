@@ -46,7 +46,7 @@ from lacrdf.records.loader import (
     reference_ids,
 )
 from lacrdf.records.model import ActorRecord, Project, SourceRecord
-from lacrdf.records.texts import check_against_texts, check_evidence, involved_actors
+from lacrdf.records.texts import check_against_texts, check_evidence, check_names, involved_actors
 
 
 @dataclass(frozen=True)
@@ -264,12 +264,18 @@ def convert_files(data: Sequence[Path], root: Path, ns: Namespaces, cache: Cache
     if not unreadable:  # a file that is not records at all: its ids are unknown, so are its references
         errors.extend(check_references(local, unknown_ok=failed))
     errors.extend(check_rules(local.facts.values()))
+    all_sources = {sid: src for s in cached.values() for sid, src in s.sources.items()} | sources
     if seeds is not None and seeds.is_dir():
         errors.extend(check_against_texts(local, seeds))
         errors.extend(check_evidence(local, seeds, required=True))
+        if any(u.actors for u in units) or sources:  # a name changed, or a document came or changed
+            referenced = {r for s in cached.values() for r in s.refs} | {
+                r for u in units for rec in (*u.actors.values(), *u.facts.values()) for r in reference_ids(rec)}
+            referenced |= {a for s in cached.values() if s.sources for a in s.actors}  # a source file's own
+            referenced |= {a for u in units if u.sources for a in u.actors}
+            errors.extend(check_names(actors.values(), referenced, seeds))
     if errors:
         return Conversion(ns, {}, [], errors, paths)
-    all_sources = {sid: src for s in cached.values() for sid, src in s.sources.items()} | sources
     ctx = Context(ns, actors, {fid: seg for fid, (_, seg) in facts.items()}, all_sources)
     summaries: dict[str, FileSummary] = {}
     for name in progress.track(list(paths), "converting", len(paths)):

@@ -255,6 +255,8 @@ def new_build_folder(target: Target) -> Path:
     builds.mkdir(parents=True, exist_ok=True)
     for stale in builds.glob("*.partial"):
         shutil.rmtree(stale, ignore_errors=True)
+    for link in target.out.parent.glob(f".{target.out.name}.link-*"):  # a run killed while switching
+        link.unlink(missing_ok=True)
     folder = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{secrets.token_hex(4)}.partial"
     folder.mkdir()
     return folder

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
-from lacrdf.errors import RecordError
-from lacrdf.records.model import FactRecord, Project
+from lacrdf.errors import LacrdfError, RecordError
+from lacrdf.records.model import ActorRecord, FactRecord, Project
 
 _BLANK = re.compile(r"\n[ \t]*\n")
 
@@ -261,3 +262,33 @@ source:
   language: {language}
 facts: []
 """
+
+
+def check_names(actors: Iterable[ActorRecord], referenced: set[str], seeds: Path) -> list[RecordError]:
+    """Every name, acronym and alias of an actor the facts reference occurs in one of the documents of the
+    seeds folder (a state's alias too; its names come from pycountry). The documents are all the texts
+    there, so a run on part of the data judges its actors as a run on all of it does."""
+    texts = []
+    for path in sorted(seeds.glob("*.txt")):
+        try:
+            texts.append(_norm(read_source_text(path)[0]))
+        except LacrdfError:
+            continue  # not a text lacrdf can read: not a document
+    if not texts:
+        return []
+    corpus = "\n".join(texts)
+    errors: list[RecordError] = []
+    for actor in actors:
+        if actor.id not in referenced:
+            continue
+        spellings: list[tuple[str, str]] = [] if actor.type == "state" else [("name", actor.name or ""),
+                                                                             ("acronym", actor.acronym or "")]
+        spellings += [(f"aliases.{lang}", a) for lang, values in (actor.aliases or {}).items() for a in values]
+        for fname, spelling in spellings:
+            if spelling and not _named(_norm(spelling), corpus):
+                line, col = actor.positions.get(fname.split(".")[0], (actor.origin.line, actor.origin.column))
+                errors.append(RecordError(
+                    actor.origin.file, line, col, f"'{spelling}' occurs in none of the {len(texts)} documents",
+                    field=fname, record=actor.id,
+                    hint="write names as a document spells them; names in other languages come from lacrdf enrich"))
+    return errors
