@@ -21,8 +21,8 @@ TEXT = ("The Embassy of Belgium in Lima, Peru, opened long ago.\n\n"
         "The Andean Friendship Institute (AFI) met the embassy.\n")
 
 
-def _project(tmp_path: Path, actor_name: str, alias: str | None = None, span_words: str = "Embassy of Belgium in Lima, Peru",
-             para: int = 1) -> Path:
+def _project(tmp_path: Path, actor_name: str, alias: str | None = None,
+             span_words: str = "Embassy of Belgium in Lima, Peru", para: int = 1) -> Path:
     seeds = tmp_path / "seeds"  # the project's documents (its actors are named there) and the test's own
     shutil.copytree(find_project(ROOT).seeds, seeds)
     (seeds / "t.txt").write_text(TEXT, encoding="utf-8")

@@ -50,17 +50,21 @@ def load_records(paths: ProjectPaths, data: Sequence[Path] | None = None, progre
     from lacrdf.errors import RecordErrors
     from lacrdf.graph.dataset import check_rules
     from lacrdf.records.loader import collect_project, reference_ids
-    from lacrdf.records.texts import check_against_texts, check_evidence, check_names
+    from lacrdf.records.texts import check_against_texts, check_evidence, check_names, involvement
 
     project, errors = collect_project(list(data) if data else [paths.data], root=paths.root, progress=progress)
     errors += check_rules(project.facts.values())
     if paths.seeds.is_dir():
         errors += check_against_texts(project, paths.seeds) + check_evidence(project, paths.seeds, required=True)
-        referenced = {r for f in project.facts.values() for r in reference_ids(f)}
-        referenced |= {r for a in project.actors.values() for r in reference_ids(a)}
-        documents = {s.origin.file for s in project.sources.values()}  # a source file's own actors
-        referenced |= {a.id for a in project.actors.values() if a.origin.file in documents}
-        errors += check_names(project.actors.values(), referenced, paths.seeds)
+        refs: dict[str, set[str]] = {}
+        for fact in project.facts.values():
+            refs.setdefault(fact.source, set()).update(reference_ids(fact))
+        declared: dict[str, list[str]] = {}
+        for actor in project.actors.values():
+            declared.setdefault(actor.origin.file, []).append(actor.id)
+        per_file = [([src.file], refs.get(src.id, ()), declared.get(src.origin.file, ()))
+                    for src in project.sources.values()]
+        errors += check_names(project.actors.values(), involvement(per_file), paths.seeds)
     if errors:
         raise RecordErrors(errors)
     return project

@@ -46,7 +46,7 @@ from lacrdf.records.loader import (
     reference_ids,
 )
 from lacrdf.records.model import ActorRecord, Project, SourceRecord
-from lacrdf.records.texts import check_against_texts, check_evidence, check_names, involved_actors
+from lacrdf.records.texts import check_against_texts, check_evidence, check_names, involved_actors, involvement
 
 
 @dataclass(frozen=True)
@@ -269,11 +269,10 @@ def convert_files(data: Sequence[Path], root: Path, ns: Namespaces, cache: Cache
         errors.extend(check_against_texts(local, seeds))
         errors.extend(check_evidence(local, seeds, required=True))
         if any(u.actors for u in units) or sources:  # a name changed, or a document came or changed
-            referenced = {r for s in cached.values() for r in s.refs} | {
-                r for u in units for rec in (*u.actors.values(), *u.facts.values()) for r in reference_ids(rec)}
-            referenced |= {a for s in cached.values() if s.sources for a in s.actors}  # a source file's own
-            referenced |= {a for u in units if u.sources for a in u.actors}
-            errors.extend(check_names(actors.values(), referenced, seeds))
+            per_file = [([src.file for src in s.sources.values()], s.refs, s.actors) for s in cached.values()]
+            per_file += [([src.file for src in u.sources.values()],
+                          [r for f in u.facts.values() for r in reference_ids(f)], u.actors) for u in units]
+            errors.extend(check_names(actors.values(), involvement(per_file), seeds))
     if errors:
         return Conversion(ns, {}, [], errors, paths)
     ctx = Context(ns, actors, {fid: seg for fid, (_, seg) in facts.items()}, all_sources)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from lacrdf.errors import LacrdfError, RecordError
@@ -264,10 +264,12 @@ facts: []
 """
 
 
-def check_names(actors: Iterable[ActorRecord], referenced: set[str], seeds: Path) -> list[RecordError]:
-    """Every name, acronym and alias of an actor the facts reference occurs in one of the documents of the
-    seeds folder (a state's alias too; its names come from pycountry). The documents are all the texts
-    there, so a run on part of the data judges its actors as a run on all of it does."""
+def check_names(actors: Iterable[ActorRecord], involved_in: Mapping[str, set[str]], seeds: Path) -> list[RecordError]:
+    """Every name, acronym and alias of an actor occurs in one of the documents of the seeds folder (a
+    state's alias too; its names come from pycountry). ``involved_in`` maps an actor id to the text files
+    of the sources that name it (their facts reference it, or their file declares it): an actor is judged
+    only when all of those texts are at hand, against all the documents there (so a run on part of the
+    data judges an actor as a run on all of it does)."""
     texts = []
     for path in sorted(seeds.glob("*.txt")):
         try:
@@ -279,7 +281,8 @@ def check_names(actors: Iterable[ActorRecord], referenced: set[str], seeds: Path
     corpus = "\n".join(texts)
     errors: list[RecordError] = []
     for actor in actors:
-        if actor.id not in referenced:
+        files = involved_in.get(actor.id)
+        if not files or not all((seeds / f).is_file() for f in files):
             continue
         spellings: list[tuple[str, str]] = [] if actor.type == "state" else [("name", actor.name or ""),
                                                                              ("acronym", actor.acronym or "")]
@@ -292,3 +295,16 @@ def check_names(actors: Iterable[ActorRecord], referenced: set[str], seeds: Path
                     field=fname, record=actor.id,
                     hint="write names as a document spells them; names in other languages come from lacrdf enrich"))
     return errors
+
+
+def involvement(files: Iterable[tuple[Iterable[str], Iterable[str], Iterable[str]]]) -> dict[str, set[str]]:
+    """Actor id -> text files of the sources that name it, from (source text files, ids the file's facts
+    reference, actor ids the file declares) of each record file with a source."""
+    out: dict[str, set[str]] = {}
+    for texts, refs, declared in files:
+        texts = list(texts)
+        if not texts:
+            continue
+        for actor_id in {*refs, *declared}:
+            out.setdefault(actor_id, set()).update(texts)
+    return out
