@@ -3,7 +3,8 @@ query returns the same rows on rdflib as on pyoxigraph.
 
 The engines are compared on the curated data, on a valid synthetic corpus, and on that corpus broken in
 about 180 places so that every constraint of every shape that can report a result is
-violated at least once (ill-typed literals and regex corner cases included)."""
+violated at least once (ill-typed literals and regex corner cases included). The one difference is
+pySHACL's own departure from the spec, listed in INTENDED: it refuses the XSD 1.1 year 0000."""
 
 from __future__ import annotations
 
@@ -307,6 +308,15 @@ class Breaker:
         return tuple(sorted((q for qs in self.by_subject.values() for q in qs), key=str))
 
 
+# What pySHACL reports and lacrdf's engine rightly does not: "0000-01-01"^^xsd:date is a date in XSD 1.1
+# (Python's date type, hence rdflib and pySHACL, has no year 0).
+YEAR_ZERO = '"0000-01-01"^^<http://www.w3.org/2001/XMLSchema#date>'
+
+
+def intended(r: RawResult) -> bool:
+    return r.value == YEAR_ZERO
+
+
 def raw_set(results: Iterable[RawResult]) -> set[tuple[str, str | None, str | None, str, str]]:
     return {(r.focus, r.path, r.value, r.constraint, r.severity) for r in results}
 
@@ -355,6 +365,8 @@ def test_same_results_on_a_valid_synthetic_corpus(synth: Dataset, shapes: rdflib
 
 def test_same_results_on_broken_data(broken_results: tuple[set[RawResult], set[RawResult]]) -> None:
     a, b = broken_results
+    assert any(intended(r) for r in a) and not any(intended(r) for r in b)
+    a = {r for r in a if not intended(r)}
     assert raw_set(a) == raw_set(b), show(a, b)
     assert a == b, show(a, b)  # shape names and messages too
 
@@ -386,18 +398,29 @@ def reportable(shapes: rdflib.Graph) -> set[tuple[str, str]]:
 def test_every_constraint_is_broken_at_least_once(broken_results: tuple[set[RawResult], set[RawResult]],
                                                  shapes: rdflib.Graph) -> None:
     a, _ = broken_results
-    hit = {(r.shape, r.constraint) for r in a}
+
+    def walk(results: Iterable[RawResult]) -> Iterable[RawResult]:  # results and their sh:detail
+        for r in results:
+            yield r
+            yield from walk(r.details)
+
+    hit = {(r.shape, r.constraint) for r in walk(a)}
     missing = sorted(reportable(shapes) - hit)
     assert not missing, "constraints no mutation violates:\n" + "\n".join(f"{s} {c}" for s, c in missing)
 
 
 def test_corner_cases_are_judged_like_pyshacl(broken_results: tuple[set[RawResult], set[RawResult]]) -> None:
-    a, _ = broken_results
-    values = {r.value for r in a}
-    assert '"2021-02-30"^^<http://www.w3.org/2001/XMLSchema#date>' in values  # ill-typed date
-    assert '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>' in values  # "yes" as rdflib reads it
-    assert '"EUR\n"' not in values and not any(v and v.startswith('"EUR\\n"') for v in values)
-    assert not any(v and "2021-02-28" in v for v in values)
+    a, b = broken_results
+    for values in ({r.value for r in a}, {r.value for r in b}):
+        assert '"2021-02-30"^^<http://www.w3.org/2001/XMLSchema#date>' in values  # ill-typed date
+        assert '"EUR\n"' not in values and not any(v and v.startswith('"EUR\\n"') for v in values)
+        assert not any(v and "2021-02-28" in v for v in values)
+        # values as the data writes them, not as rdflib (or a pyoxigraph store) rewrites them
+        assert '"yes"^^<http://www.w3.org/2001/XMLSchema#boolean>' in values
+        assert '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>' not in values
+        assert '"1e3"^^<http://www.w3.org/2001/XMLSchema#double>' in values
+        assert not any(v and v.startswith(('"1000"', '"1000.0"')) for v in values)
+    assert YEAR_ZERO not in {r.value for r in b}  # a date in XSD 1.1
 
 
 def test_unsupported_features_are_refused_by_name(shapes: rdflib.Graph) -> None:
@@ -407,14 +430,11 @@ def test_unsupported_features_are_refused_by_name(shapes: rdflib.Graph) -> None:
     empty = DS(Namespaces(), (), {}, {})
     base = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .\n"
     cases = {
-        "sh:in": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:in ( 1 2 ) ] .",
-        "sh:targetNode": "ex:S a sh:NodeShape ; sh:targetNode ex:n ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .",
-        "sh:closed": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .",
-        "sh:path other than a single IRI": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
-                                           "sh:property [ sh:path ( ex:p ex:q ) ; sh:minCount 1 ] .",
-        "sh:flags": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
-                    "sh:property [ sh:path ex:p ; sh:pattern \"a\" ; sh:flags \"i\" ] .",
-        "sh:not": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:not [ sh:class ex:D ] .",
+        "sh:sparql": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this {}\" ] .",
+        "sh:target": "ex:S a sh:NodeShape ; sh:target [ a ex:SomeTarget ] ; sh:closed true .",
+        "sh:path": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
+                   "sh:property [ sh:path [ ex:p ex:q ] ; sh:minCount 1 ] .",
+        "sh:minCount on a node shape": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:minCount 1 .",
         "recursive": "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:node ex:S ] .",
     }
     for name, text in cases.items():
@@ -510,3 +530,13 @@ def test_progress_is_reported_per_constraint(dataset: Dataset, shapes: rdflib.Gr
 
     assert total == sum(constraints(s) for s in _Compiler(shapes).targeted())  # a step per constraint
     assert results == validate_oxigraph(dataset, shapes, workers=1)  # threads change nothing
+
+
+def test_the_store_keeps_the_curated_literals_as_written(dataset: Dataset, broken: Dataset) -> None:
+    """A build validates its store, which rewrites some literals ("1e3"^^xsd:double as "1000"): lacrdf's
+    converters write none of those, so a build's results show the values as written too."""
+    from lacrdf.checks.engine import originals_of
+
+    assert originals_of(dataset.quads) == {}
+    rewritten = {str(o) for group in originals_of(broken.quads).values() for o in group}
+    assert '"1e3"^^<http://www.w3.org/2001/XMLSchema#double>' in rewritten  # the check does see rewrites

@@ -97,7 +97,13 @@ def test_shape_reports_broken_data(base: Dataset, shapes, shape: str, focus: str
     assert len(quads) != len(base.quads) or quads != base.quads
     broken = Dataset(base.ns, quads, base.origins, base.subject_origins)
     report = validate_dataset(broken, shapes)
-    hits = [r for r in report.results if r.focus == focus and r.shape.startswith(SH + shape)
+
+    def with_details(results):  # type: ignore[no-untyped-def]  # sh:node results explain themselves in details
+        for r in results:
+            yield r
+            yield from with_details(r.details)
+
+    hits = [r for r in with_details(report.results) if r.focus == focus and r.shape.startswith(SH + shape)
             and r.severity == "violation"]
     assert hits, f"{shape} did not report {focus}: {report.results}"
 

@@ -168,3 +168,88 @@ def test_validation_does_not_change_data_or_shapes(paths: ProjectPaths, dataset)
     assert _digest(dataset.store) == store_before
     assert len(shapes) == shapes_len
     assert _graph_digest(shapes) == shapes_before
+
+
+# --- record errors in every format ----------------------------------------------------------------------
+
+THREE_MISTAKES = """\
+source: {id: r-src, file: r.txt, sha256: 0000000000000000000000000000000000000000000000000000000000000000, language: en}
+facts:
+  - {id: r-1, kind: mission, para: 1, sending: BE, host: UR, mission_type: embassy}
+  - {id: r-2, kind: figure, para: 1, figure_type: trade, reporter: BE, amount: "312,4", currency: EUR}
+  - {id: r-3, kind: relation, para: 1, parties: [BE, PE], statu: resumed}
+"""
+EXPECTED_RECORD_ERRORS = [(3, "r-1", "host"), (4, "r-2", "amount"), (5, "r-3", "statu")]
+
+
+def _record_errors_in(fmt: str, out: str) -> list[tuple[int, str, str]]:
+    """(line, record, field) of each record error a report in ``fmt`` carries, read the way its consumer
+    reads it."""
+    if fmt == "json":
+        doc = json.loads(out)
+        assert doc["conforms"] is False and doc["results"] == []
+        assert doc["counts"]["record_errors"] == len(doc["record_errors"])
+        return [(e["line"], e["record"], e["field"]) for e in doc["record_errors"]]
+    if fmt == "junit":
+        cases = ET.fromstring(out).findall(".//testcase")
+        assert all(c.find("failure") is not None for c in cases)  # a failing test case per error
+        return [(int(c.get("line", "0")), *c.get("name", "").split()[1:3]) for c in cases]  # type: ignore[misc]
+    if fmt == "github":
+        found = []
+        for line in out.splitlines()[:-1]:
+            assert line.startswith("::error file="), line
+            props, msg = line[len("::error "):].split("::", 1)
+            kv = dict(p.split("=", 1) for p in props.split(","))
+            assert kv["file"].endswith("/bad.yaml") and kv["title"] == "lacrdf record error"
+            found.append((int(kv["line"]), msg.split("'")[1], msg.split("'")[3]))
+        return found
+    if fmt == "turtle":
+        sh = "http://www.w3.org/ns/shacl#"
+        store = ox.Store()
+        store.load(out.encode(), format=ox.RdfFormat.TURTLE)
+        conforms = [q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(sh + "conforms"), None)]
+        assert conforms == ["false"]
+        rows = []
+        for q in store.quads_for_pattern(None, ox.NamedNode(sh + "focusNode"), None):
+            comment = next(store.quads_for_pattern(q.subject, ox.NamedNode(
+                "http://www.w3.org/2000/01/rdf-schema#comment"), None)).object.value
+            place, _, field = comment.split(" ", 2)[0], None, comment.split(" ")[-1]
+            rows.append((int(place.split(":")[1]), q.object.value.rsplit(":", 1)[1], field))
+        return sorted(rows)
+    lines = out.splitlines()
+    assert lines[-1] == "3 record errors in 1 file"
+    return [(int(ln.split(":")[1]), ln.split("'")[1], ln.split("'")[3]) for ln in lines[:-1]]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "turtle", "junit", "github"])
+def test_record_errors_are_reported_in_every_format(fmt: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never an empty report: the three mistakes, each at its line, in every format, and exit 2."""
+    (tmp_path / "bad.yaml").write_text(THREE_MISTAKES, encoding="utf-8")
+    from .conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LACRDF_HOME", str(ROOT))
+    result = CliRunner().invoke(main, ["validate", "bad.yaml", "--format", fmt])
+    assert result.exit_code == 2, result.output
+    assert result.stdout.strip(), "an empty report"
+    assert "Traceback" not in result.output
+    assert _record_errors_in(fmt, result.stdout) == EXPECTED_RECORD_ERRORS
+
+
+def test_record_error_lines_escape_control_characters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lacrdf.errors import RecordError, RecordErrors
+
+    errors = RecordErrors([RecordError("a.yaml", 1, 1, "bad value 'x\ny\u2028z\r'", field="f")])
+    assert errors.render() == "a.yaml:1:1: field 'f': bad value 'x\\ny\\u2028z\\r'"
+
+
+def test_record_errors_are_capped_with_the_count_of_the_rest() -> None:
+    from lacrdf.errors import MAX_SHOWN, RecordError, RecordErrors
+
+    errors = RecordErrors([RecordError("a.yaml", n, 1, "wrong") for n in range(1, MAX_SHOWN + 8)])
+    lines = errors.render().splitlines()
+    assert len(lines) == MAX_SHOWN + 2
+    assert lines[MAX_SHOWN] == "... and 7 more (lacrdf validate --format json lists all)"
+    assert lines[-1] == f"{MAX_SHOWN + 7} record errors in 1 file"
+    assert [ln.split(":")[1] for ln in lines[:MAX_SHOWN]] == [str(n) for n in range(1, MAX_SHOWN + 1)]

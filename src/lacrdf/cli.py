@@ -142,17 +142,30 @@ def _rel(path: Path, root: Path) -> str:
               default="text", show_default=True, help="Report format.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Lowest severity that makes the exit code 1.")
+@click.option("--input-format", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
+              default=None, help="Read FILES as RDF of this format (default: by extension: .ttl .nt .nq .trig "
+              ".jsonld .rdf; anything else is records).")
+@click.option("--endpoint", default=None, help="Validate what this SPARQL 1.1 endpoint holds (all its graphs).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+              help="Seconds to wait for --endpoint.")
 @handle_errors
 def validate(files: tuple[Path, ...], base: str | None, infer: bool, engine: str, quiet: bool, fmt: str,
-             fail_on: str) -> None:
-    """Validate records against the SHACL shapes and report each result at its YAML file and line.
+             fail_on: str, input_format: str | None, endpoint: str | None, timeout: float) -> None:
+    """Validate records against the SHACL shapes and report each result at its YAML file and line; or
+    validate RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) or what a SPARQL endpoint
+    holds against the same shapes, in the same formats, with the same exit codes.
 
     FILES are record files or folders, checked together with the project's data/actors/ (default: data/).
 
     Example: lacrdf validate data/sources/belgium-fps-lac.yaml
     """
-    from lacrdf.checks.reports import render_report
-    from lacrdf.errors import InputError
+    from lacrdf.checks import rdf_input
+
+    if endpoint or input_format or (files and all(rdf_input.is_rdf(f) for f in files)):
+        _validate_rdf(files, endpoint, input_format, base, engine, fmt, fail_on, timeout)
+        return
+    from lacrdf.checks.reports import render_record_errors, render_report
+    from lacrdf.errors import InputError, RecordErrors
 
     paths = find_project()
     data: list[Path] | None = None
@@ -164,10 +177,48 @@ def validate(files: tuple[Path, ...], base: str | None, infer: bool, engine: str
     from lacrdf.progress import for_terminal
 
     progress = for_terminal(quiet)
-    ds = pipeline.make_dataset(paths, data, base, infer, progress)
+    try:
+        ds = pipeline.make_dataset(paths, data, base, infer, progress)
+    except RecordErrors as exc:  # the report in the format asked for, never an empty one
+        click.echo(render_record_errors(exc.errors, fmt, fail_on), nl=False)
+        sys.exit(exc.exit_code)
     report = pipeline.validate(ds, paths, progress, engine)
     click.echo(render_report(report, fmt, fail_on), nl=False)
     sys.exit(0 if report.conforms(fail_on) else 1)
+
+
+def _validate_rdf(files: tuple[Path, ...], endpoint: str | None, input_format: str | None, base: str | None,
+                  engine: str, fmt: str, fail_on: str, timeout: float) -> None:
+    """validate for RDF: files (by extension or --input-format) or an endpoint; never both, never records."""
+    from lacrdf.checks import rdf_input
+    from lacrdf.checks.reports import render_report
+    from lacrdf.checks.shapes import load_shapes, shapes_files
+    from lacrdf.config import Namespaces
+    from lacrdf.errors import InputError
+    from lacrdf.graph.dataset import load_ontology
+
+    paths = find_project()
+    ns = Namespaces(base) if base else Namespaces()
+    if endpoint and files:
+        raise InputError("give FILES or --endpoint, not both")
+    if endpoint:
+        from lacrdf.publish.remote import run_remote_graph
+
+        data = rdf_input.from_endpoint(endpoint, run_remote_graph(endpoint, rdf_input.ENDPOINT_QUERY, timeout))
+    else:
+        if not files:
+            raise InputError("--input-format needs the RDF FILES to read")
+        for f in files:
+            if not f.is_file():
+                raise InputError(f"{f}: no such file")
+            if not input_format and not rdf_input.is_rdf(f):
+                raise InputError(f"{f}: not an RDF file name; validate records and RDF files in separate runs")
+        data = rdf_input.read_rdf_files(list(files), input_format)
+    shape_files = shapes_files(paths.shapes_dir)
+    report = rdf_input.validate_rdf(data, load_shapes(shape_files, ns), load_ontology(paths.ontology_dir, ns),
+                                    engine, [str(f.relative_to(paths.root)) for f in shape_files])
+    click.echo(render_report(report, fmt, fail_on), nl=False)  # type: ignore[arg-type]
+    sys.exit(0 if report.conforms(fail_on) else 1)  # type: ignore[attr-defined]
 
 
 @main.command()
@@ -471,63 +522,6 @@ def site(site_out: Path, texts: Path | None, no_texts: bool, data: tuple[Path, .
 
 
 @main.command()
-@click.argument("fact_id")
-@click.argument("words")
-@click.option("--para", type=click.IntRange(min=1), default=None,
-              help="Look in this paragraph only (default: every paragraph the fact cites).")
-@handle_errors
-def locate(fact_id: str, words: str, para: int | None) -> None:
-    """Print the evidence span of WORDS in the paragraphs FACT_ID cites, as a line to paste into the
-    record's evidence list (case, curly quotes, dash styles and white space are ignored).
-
-    Example: lacrdf locate be-emb-lima "Lima"
-    """
-    from lacrdf.records.texts import fact_paragraphs, locate_in
-
-    paths = find_project()
-    project = pipeline.load_records(paths)
-    texts = fact_paragraphs(project, fact_id, paths.seeds)
-    for number, start, end in locate_in(texts, words, para):
-        click.echo(f"- {{para: {number}, start: {start}, end: {end}}}")
-
-
-@main.command()
-@click.argument("fact_id")
-@handle_errors
-def show(fact_id: str) -> None:
-    """Print a fact with the words of the documents its evidence spans point at.
-
-    Example: lacrdf show be-emb-lima
-    """
-    from lacrdf.records.texts import fact_paragraphs
-
-    paths = find_project()
-    project = pipeline.load_records(paths)
-    texts = fact_paragraphs(project, fact_id, paths.seeds)
-    fact = project.facts[fact_id]
-    source = project.sources[fact.source]
-    click.echo(f"{fact_id} ({type(fact).KIND}) from {source.id}, {source.file}")  # type: ignore[attr-defined]
-    for span in fact.evidence:
-        click.echo(f"  paragraph {span.para} [{span.start}:{span.end}]: {texts[span.para][span.start:span.end]}")
-
-
-@main.command()
-@click.option("--facts", type=click.IntRange(min=1), required=True, help="Number of facts to generate.")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the YAML corpus.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files).")
-@handle_errors
-def synth(facts: int, out: Path, seed: int) -> None:
-    """Write a synthetic corpus in the record format of data/ (for benchmarks and scale tests).
-
-    Example: lacrdf synth --facts 200 --out synth-small
-    """
-    from lacrdf.records.synth import write_corpus
-
-    report = write_corpus(out, facts=facts, seed=seed)
-    click.echo(report.render(), nl=False)
-
-
-@main.command()
 @click.argument("text_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @handle_errors
@@ -581,6 +575,47 @@ def new_source(text_file: Path, source_id: str, language: str, out_file: Path | 
     atomic_write_many({target: source_skeleton(text_file, paths.seeds, source_id, language).encode("utf-8")})
     shown = _rel(target, paths.root)
     click.echo(f"wrote {shown}: source {source_id}; add its facts, then lacrdf validate {shown}")
+
+
+@main.command()
+@click.argument("fact_id")
+@click.argument("words")
+@click.option("--para", type=click.IntRange(min=1), default=None,
+              help="Look in this paragraph only (default: every paragraph the fact cites).")
+@handle_errors
+def locate(fact_id: str, words: str, para: int | None) -> None:
+    """Print the evidence span of WORDS in the paragraphs FACT_ID cites, as a line to paste into the
+    record's evidence list (case, curly quotes, dash styles and white space are ignored).
+
+    Example: lacrdf locate be-emb-lima "Lima"
+    """
+    from lacrdf.records.texts import fact_paragraphs, locate_in
+
+    paths = find_project()
+    project = pipeline.load_records(paths)
+    texts = fact_paragraphs(project, fact_id, paths.seeds)
+    for number, start, end in locate_in(texts, words, para):
+        click.echo(f"- {{para: {number}, start: {start}, end: {end}}}")
+
+
+@main.command()
+@click.argument("fact_id")
+@handle_errors
+def show(fact_id: str) -> None:
+    """Print a fact with the words of the documents its evidence spans point at.
+
+    Example: lacrdf show be-emb-lima
+    """
+    from lacrdf.records.texts import fact_paragraphs
+
+    paths = find_project()
+    project = pipeline.load_records(paths)
+    texts = fact_paragraphs(project, fact_id, paths.seeds)
+    fact = project.facts[fact_id]
+    source = project.sources[fact.source]
+    click.echo(f"{fact_id} ({type(fact).KIND}) from {source.id}, {source.file}")  # type: ignore[attr-defined]
+    for span in fact.evidence:
+        click.echo(f"  paragraph {span.para} [{span.start}:{span.end}]: {texts[span.para][span.start:span.end]}")
 
 
 @main.command()
@@ -642,6 +677,22 @@ def _revision_build(paths: Any, rev: str, folder: Path, quiet: bool) -> tuple[An
         raise InputError(f"{revision.label} does not build: {counts['violation']} SHACL violations with the "
                          "current code and shapes")
     return result.graph, revision.label
+
+
+@main.command()
+@click.option("--facts", type=click.IntRange(min=1), required=True, help="Number of facts to generate.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the YAML corpus.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files).")
+@handle_errors
+def synth(facts: int, out: Path, seed: int) -> None:
+    """Write a synthetic corpus in the record format of data/ (for benchmarks and scale tests).
+
+    Example: lacrdf synth --facts 200 --out synth-small
+    """
+    from lacrdf.records.synth import write_corpus
+
+    report = write_corpus(out, facts=facts, seed=seed)
+    click.echo(report.render(), nl=False)
 
 
 @main.command()

@@ -4,23 +4,36 @@ the dataset or the shapes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDF, SH
 
 from lacrdf.checks.results import _SEVERITY_OF, RawResult, ValidationReport, ValidationResult
-from lacrdf.checks.shapes import shape_name
 from lacrdf.errors import InputError
 from lacrdf.graph.dataset import Dataset, TripleOrigin
 
 
+@contextmanager
+def literals_as_written() -> Iterator[None]:
+    """rdflib normalises the lexical form of the literals it parses ("yes"^^xsd:boolean becomes "false",
+    "1e3"^^xsd:double "1000.0"); results must show the values as the data writes them."""
+    before = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = before
+
+
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
-    """The union of the quads as an rdflib graph (through canonical N-Triples)."""
+    """The union of the quads as an rdflib graph (through N-Triples), literals as written."""
     nt = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
     graph = rdflib.Graph()
-    graph.parse(data=nt, format="nt")
+    with literals_as_written():
+        graph.parse(data=nt, format="nt")
     return graph
 
 
@@ -29,7 +42,45 @@ def _term(node: rdflib.term.Node | None) -> str | None:
         return None
     if isinstance(node, rdflib.Literal):
         return node.n3()
+    if isinstance(node, rdflib.BNode):
+        return f"_:{node}"
     return str(node)
+
+
+def _path(graph: rdflib.Graph, node: rdflib.term.Node | None) -> str | None:
+    from lacrdf.checks.engine import shacl_path
+    from lacrdf.checks.results import path_text
+
+    if node is None or isinstance(node, rdflib.URIRef):
+        return _term(node)
+    try:
+        return path_text(shacl_path(graph, node))
+    except ValueError:
+        return "(complex path)"
+
+
+def pyshacl_results(graph: rdflib.Graph, shapes: rdflib.Graph) -> list[RawResult]:
+    """The results of a SHACL report graph (those of each sh:ValidationReport, their sh:detail nested)."""
+    from lacrdf.checks.engine import shape_label
+
+    def read(node: rdflib.term.Node, depth: int) -> RawResult:
+        messages = sorted(str(m) for m in graph.objects(node, SH.resultMessage))
+        severity = graph.value(node, SH.resultSeverity)
+        details = [read(d, depth + 1) for d in graph.objects(node, SH.detail)] if depth < 16 else []
+        return RawResult(
+            focus=_term(graph.value(node, SH.focusNode)) or "",
+            path=_path(graph, graph.value(node, SH.resultPath)),
+            value=_term(graph.value(node, SH.value)),
+            shape=shape_label(graph.value(node, SH.sourceShape), shapes),
+            constraint=_term(graph.value(node, SH.sourceConstraintComponent)) or "",
+            severity=_SEVERITY_OF.get(severity, str(severity)) if severity is not None else "violation",  # type: ignore[call-overload]
+            message=messages[0] if messages else "",
+            details=tuple(sorted(details, key=lambda r: (r.focus, r.path or "", r.value or "", r.constraint,
+                                                         r.shape, r.message))),
+        )
+
+    return [read(node, 0) for report in graph.subjects(RDF.type, SH.ValidationReport)
+            for node in graph.objects(report, SH.result)]
 
 
 
@@ -49,22 +100,11 @@ def validate_pyshacl(quads: Dataset | Iterable[ox.Quad], shapes: rdflib.Graph) -
     shapes_copy = rdflib.Graph()
     for t in shapes:
         shapes_copy.add(t)
-    _, graph, _ = validate(data, shacl_graph=shapes_copy, inference="none", abort_on_first=False,
-                           allow_warnings=True, advanced=True, inplace=False)
-    out = []
-    for node in graph.subjects(RDF.type, SH.ValidationResult):
-        path = graph.value(node, SH.resultPath)
-        messages = sorted(str(m) for m in graph.objects(node, SH.resultMessage))
-        out.append(RawResult(
-            focus=_term(graph.value(node, SH.focusNode)) or "",
-            path=_term(path) if not isinstance(path, rdflib.BNode) else "(complex path)",
-            value=_term(graph.value(node, SH.value)),
-            shape=shape_name(graph.value(node, SH.sourceShape), shapes),
-            constraint=_term(graph.value(node, SH.sourceConstraintComponent)) or "",
-            severity=_SEVERITY_OF.get(graph.value(node, SH.resultSeverity), "violation"),  # type: ignore[arg-type]
-            message=messages[0] if messages else "",
-        ))
-    return out
+    with literals_as_written():
+        _, graph, _ = validate(data, shacl_graph=shapes_copy, inference="none", abort_on_first=False,
+                               allow_warnings=True, advanced=True, inplace=False)
+    # only the report's own results: those under sh:detail explain an sh:node result, they are not results
+    return pyshacl_results(graph, shapes)
 
 
 def _parse_term(text: str | None) -> ox.NamedNode | ox.Literal | None:
@@ -165,16 +205,28 @@ def validate_store(store: ox.Store, shapes: rdflib.Graph, locate: Locate, shape_
     return located_report(store_results(store, shapes, engine), locate, shape_names)
 
 
+def located_result(raw: RawResult, locate: Locate) -> ValidationResult:
+    """A raw result with the record place of itself and of each of its details."""
+    where = locate(raw)
+    details = [located_result(d, locate) for d in raw.details]
+    return ValidationResult(
+        origin=where.origin if where else None, severity=raw.severity, focus=raw.focus, path=raw.path,
+        value=raw.value, shape=raw.shape, constraint=raw.constraint, message=raw.message,
+        record=where.record if where else None, field=where.field if where else None,
+        details=tuple(sorted(details, key=_order)),
+    )
+
+
+def _order(r: ValidationResult) -> tuple[object, ...]:
+    """A total order of results (the report's sort key, then what tells two results at one place apart)."""
+    return (*r.sort_key(), r.shape, r.severity, r.message, tuple(_order(d) for d in r.details))
+
+
 def located_report(raws: Iterable[RawResult], locate: Locate, shape_names: Sequence[str] = ()) -> ValidationReport:
-    results = []
-    for raw in raws:
-        where = locate(raw)
-        results.append(ValidationResult(
-            origin=where.origin if where else None, severity=raw.severity, focus=raw.focus, path=raw.path,
-            value=raw.value, shape=raw.shape, constraint=raw.constraint, message=raw.message,
-            record=where.record if where else None, field=where.field if where else None,
-        ))
-    ordered = tuple(sorted(set(results), key=ValidationResult.sort_key))
+    """The results traced to the records, sorted; a multiset, as SHACL's results are (two validations of
+    one node that fail alike are two results)."""
+    results = [located_result(raw, locate) for raw in raws]
+    ordered = tuple(sorted(results, key=_order))
     return ValidationReport(ordered, tuple(shape_names))
 
 
