@@ -391,19 +391,31 @@ def _graph_bytes(triples: list[Any], fmt: str, ns: Namespaces) -> bytes:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml", "trig", "nq"]), required=True)
-@click.option("--output", type=click.Path(path_type=Path), required=True, help="File to write (atomically).")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "xml", "trig", "nq", "csv", "sqlite"]),
+              required=True, help="An RDF format, or tables: csv (a folder of CSV files with a Frictionless "
+              "datapackage.json) or sqlite (one SQLite file with full-text search, for Datasette).")
+@click.option("--output", type=click.Path(path_type=Path), required=True,
+              help="File to write (atomically); for csv, the folder (written whole, then renamed into place).")
 @built_graph_options
 @handle_errors
 def export(fmt: str, output: Path, data: tuple[Path, ...], base: str | None, out: Path | None,
            no_build: bool) -> None:
-    """Write the built graph in one format: a copy, written atomically, of the build's own dump.
+    """Write the built graph in one format: a copy, written atomically, of the build's own dump; or the
+    analysts' tables (one per fact kind, actors with their COW, G-W, M49 and FIPS codes, sources, evidence,
+    missions by dyad and year) as CSV with a data package, or as SQLite.
 
     Example: lacrdf export --format ttl --output dist/lacrdf.ttl
     """
     from lacrdf.graph.dumps import atomic_write_many, get_format
 
     built = open_built(data, base, out, no_build)
+    if fmt in ("csv", "sqlite"):
+        from lacrdf.publish.tables import write_csv, write_sqlite
+
+        tables = (write_csv if fmt == "csv" else write_sqlite)(built, output)
+        rows = sum(len(t.rows) for t in tables)
+        click.echo(f"wrote {output} ({len(tables)} tables, {rows} rows)")
+        return
     source = built.folder / f"lacrdf.{get_format(fmt).extension}"
     if source.resolve() != output.resolve():
         atomic_write_many({output: source.read_bytes()})

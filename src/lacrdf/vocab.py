@@ -27,7 +27,8 @@ OBJECT_PROPERTIES = frozenset({
 })
 
 DATATYPE_PROPERTIES = frozenset({
-    "iso3166Alpha2", "iso3166Alpha3", "acronym", "sha256", "fileName", "paragraphNumber", "date",
+    "iso3166Alpha2", "iso3166Alpha3", "iso3166Numeric", "unM49", "cowNumber", "cowCode", "gwNumber", "gwCode",
+    "fips104Code", "acronym", "sha256", "fileName", "paragraphNumber", "date",
     "startDate", "endDate", "assessment", "countedThing", "count", "outOf", "asOf", "topic", "dateSigned",
     "periodStart", "periodEnd", "ordinal", "online", "unitMultiplier", "shareOfTotal", "changePercent",
     "activity", "earliestDate", "latestDate", "theme",

@@ -26,7 +26,7 @@ def tool_fingerprint(ns: Namespaces) -> str:
     from importlib.metadata import version
 
     parts = [f"cache {CACHE_VERSION}", ns.base, f"code {code_digest()}"]
-    for package in ("lacrdf", "pycountry", "pyoxigraph"):
+    for package in ("lacrdf", "pycountry", "pyoxigraph", "countrycode"):
         try:
             parts.append(f"{package} {version(package)}")
         except Exception:  # pragma: no cover - an uninstalled checkout

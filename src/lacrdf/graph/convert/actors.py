@@ -1,6 +1,6 @@
-"""Actors and source documents to triples: a state's names in en/es/pt/fr and ISO codes from pycountry,
-any other actor's name as its documents spell it,
-owl:sameAs to Wikidata, and the paragraph locators facts cite."""
+"""Actors and source documents to triples: a state's names in en/es/pt/fr and ISO codes from pycountry, its
+COW, Gleditsch-Ward, UN M49 and FIPS 10-4 codes from countrycode, any other actor's name as its documents
+spell it, owl:sameAs to Wikidata, and the paragraph locators facts cite."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from lacrdf.countries import country_alt_labels, country_codes, country_labels
+from lacrdf.countries import country_alt_labels, country_codes, country_labels, state_codes
 from lacrdf.graph.terms import Context, Emit, Out, date, integer, string, text
 from lacrdf.records.model import ActorRecord, SourceRecord
 from lacrdf.vocab import W3C
@@ -32,6 +32,10 @@ def convert_actor(rec: ActorRecord, ctx: Context) -> Iterable[Emit]:
         alpha2, alpha3 = country_codes(rec.id)
         out.add(lac.iso3166Alpha2, string(alpha2), "id")
         out.add(lac.iso3166Alpha3, string(alpha3), "id")
+        # the codes other data sets key states by (COW, G-W, M49, FIPS 10-4); none where a scheme has none
+        for prop, code in state_codes(rec.id).items():
+            if code is not None:
+                out.add(lac[prop], string(code), "id")
         for lang, names in country_alt_labels(rec.id).items():
             for name in names:
                 out.add(W3C.SKOS_ALTLABEL, text(name, lang), "id")
