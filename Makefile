@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: demo test build validate lint clean system-deps bench
+.PHONY: demo test build validate lint clean system-deps bench release
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/lacrdf validate
 
+# A citable release of the build: release/lacrdf-VERSION.tar.gz and its SHA256SUMS.
+release: $(STAMP)
+	$(BIN)/lacrdf release --out release
+
 test: $(TESTSTAMP) system-deps
 	$(BIN)/ruff check src tests
 	$(BIN)/pytest
@@ -42,4 +46,4 @@ bench: $(TESTSTAMP)
 	$(BIN)/python benchmarks/bench.py --sizes 100k,1M
 
 clean:
-	rm -rf $(VENV) dist .dist.lacrdf test-output site .site.lacrdf
+	rm -rf $(VENV) dist .dist.lacrdf test-output site .site.lacrdf release

@@ -34,7 +34,7 @@ ADDED_FACT = """  - id: t-diff-added-position
 ADDED_ACTOR = """  - id: t-diff-body
     type: government-body
     country: BE
-    name: Diff Test Body
+    name: Foreign Affairs
 """
 
 
@@ -141,7 +141,7 @@ def test_markdown_is_a_pull_request_comment(builds: tuple[Path, Path]) -> None:
     assert ("| `<id/figure/be-lac-imports-2020>` | `amount.schema:value` | `\"5032900000\"^^xsd:decimal` "
             "| `\"5100000000\"^^xsd:decimal` |") in rows
     assert "| `<id/figure/be-lac-exports-2020>` | `lac:date` | `\"2020\"^^xsd:gYear` | `\"2019\"^^xsd:gYear` |" in rows
-    assert any(r.startswith("| added | `<id/body/t-diff-body>` | `lac:GovernmentBody` | Diff Test Body |")
+    assert any(r.startswith("| added | `<id/body/t-diff-body>` | `lac:GovernmentBody` | Foreign Affairs |")
                for r in rows)
 
 
@@ -153,7 +153,7 @@ def test_text_is_the_default(builds: tuple[Path, Path]) -> None:
     assert "  - <id/mission/be-emb-bogota> lac:Embassy \"Embassy of Belgium in Bogota\"" in out
     assert "      cited: be-fps-lac, paragraph 11, evidence 11:0-101, 11:103-109" in out
     assert '      amount.schema:value: "5032900000"^^xsd:decimal -> "5100000000"^^xsd:decimal' in out
-    assert "  + <id/body/t-diff-body> lac:GovernmentBody \"Diff Test Body\"" in out
+    assert "  + <id/body/t-diff-body> lac:GovernmentBody \"Foreign Affairs\"" in out
 
 
 def test_output_is_byte_identical_across_runs_and_hash_seeds(builds: tuple[Path, Path]) -> None:

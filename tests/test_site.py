@@ -203,7 +203,10 @@ def test_links_resolve_inside_the_site_and_no_external_assets(site: Path) -> Non
     broken = []
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        assert "<script" not in text and 'rel="stylesheet"' not in text and not re.search(r'src="https?:', text)
+        # no program runs on a page: the only scripts are data blocks (the home page's schema.org Dataset)
+        scripts = re.findall(r"<script\b[^>]*>", text)
+        assert all(tag == '<script type="application/ld+json">' for tag in scripts), (page, scripts)
+        assert 'rel="stylesheet"' not in text and not re.search(r'src="https?:', text)
         for link in re.findall(r'href="([^"]+)"', text):
             link = html.unescape(link)
             if link.startswith(("http://", "https://", "#")):
@@ -440,10 +443,14 @@ def _apache(root: Path, rules: str, path: str, accept: str) -> Path | None:
 
 def _nginx(root: Path, conf: str, path: str, accept: str) -> Path | None:
     """What the nginx snippet serves: the last matching 'if' sets the variant, then the first location."""
-    variant = "html"
-    for pattern, ext in re.findall(r'if \(\$http_accept ~\* "(.*)"\) \{ set \$lacrdf_variant (\w+); \}', conf):
-        if re.search(pattern, accept, re.I):
-            variant = ext
+    variables: dict[str, str] = {}
+    for line in conf.splitlines():  # the server-level 'set's and 'if's, in order
+        plain = re.fullmatch(r"set \$(\w+) (\w+);", line)
+        cond = re.fullmatch(r'if \(\$http_accept ~\* "(.*)"\) \{ set \$(\w+) (\w+); \}', line)
+        if plain:
+            variables[plain.group(1)] = plain.group(2)
+        elif cond and re.search(cond.group(1), accept, re.I):
+            variables[cond.group(2)] = cond.group(3)
     uri = "/" + path
     for pattern, body in re.findall(r'location ~ "?(.+?)"? \{\n(.*?)\n\}', conf, re.S):
         if re.search(pattern, uri):
@@ -452,7 +459,9 @@ def _nginx(root: Path, conf: str, path: str, accept: str) -> Path | None:
             tries = re.search(r"try_files (.*) =404;", body)
             assert tries is not None
             for candidate in tries.group(1).split():
-                file = root / candidate.replace("$uri", uri).replace("$lacrdf_variant", variant).lstrip("/")
+                for name, value in variables.items():
+                    candidate = candidate.replace(f"${name}", value)
+                file = root / candidate.replace("$uri", uri).lstrip("/")
                 if file.is_file():
                     return file
             return None
@@ -508,7 +517,10 @@ def test_serve_site_ontology_and_well_known_void(server: str, dataset: Dataset) 
     assert own_triples(dataset, dataset.ns.terms + "Embassy") <= parse(body, "ttl")
     status, _, body = fetch(server, "/ontology", BROWSER_ACCEPT)
     assert status == 200 and b'<section id="Embassy">' in body
-    for accept, ext in ((None, "ttl"), (BROWSER_ACCEPT, "ttl"), ("application/ld+json", "jsonld")):
+    status, headers, body = fetch(server, "/.well-known/void", BROWSER_ACCEPT)  # a person: the readable page
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert b"<h1>The dataset and its distributions</h1>" in body and b'href="void.ttl"' in body
+    for accept, ext in ((None, "ttl"), ("*/*", "ttl"), ("application/ld+json", "jsonld")):
         status, headers, body = fetch(server, "/.well-known/void", accept)
         assert status == 200
         triples = parse(body, ext)

@@ -516,10 +516,12 @@ def publish(store_url: str, graph_prefix: str | None, user: str | None, password
               "highlighted, fact pages quote it (default: the seeds folder, LACRDF_SEEDS or ../shared/seeds).")
 @click.option("--no-texts", is_flag=True, help="Leave the texts out (pages give the evidence offsets only), "
               "e.g. when you may not republish the documents.")
+@click.option("--sparql-endpoint", default=None, help="The public SPARQL endpoint to advertise in the site's "
+              "VoID/DCAT (default: the local `lacrdf serve` address, http://127.0.0.1:7878/query).")
 @built_graph_options
 @handle_errors
-def site(site_out: Path, texts: Path | None, no_texts: bool, data: tuple[Path, ...], base: str | None,
-         out: Path | None, no_build: bool) -> None:
+def site(site_out: Path, texts: Path | None, no_texts: bool, sparql_endpoint: str | None, data: tuple[Path, ...],
+         base: str | None, out: Path | None, no_build: bool) -> None:
     """Write a static linked-data site: an HTML page and .ttl/.jsonld/.nt per resource, content-negotiation
     rules for Apache and nginx, VoID and DCAT metadata, ontology documentation and diagrams.
 
@@ -529,7 +531,15 @@ def site(site_out: Path, texts: Path | None, no_texts: bool, data: tuple[Path, .
 
     paths = find_project()
     built = open_built(data, base, out, no_build)
-    report = build_site(built, paths, site_out, texts=None if no_texts else (texts or paths.seeds))
+    if sparql_endpoint is not None:
+        from lacrdf.values import parse_iri
+
+        try:
+            parse_iri(sparql_endpoint)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--sparql-endpoint") from None
+    options = {"sparql_endpoint": sparql_endpoint} if sparql_endpoint else {}
+    report = build_site(built, paths, site_out, texts=None if no_texts else (texts or paths.seeds), **options)
     click.echo(report.render(), nl=False)
 
 
@@ -704,6 +714,29 @@ def synth(facts: int, out: Path, seed: int) -> None:
     from lacrdf.records.synth import write_corpus
 
     report = write_corpus(out, facts=facts, seed=seed)
+    click.echo(report.render(), nl=False)
+
+
+@main.command()
+@click.option("--version", "version", default=None, help="Release version (default: lacrdf's version).")
+@click.option("--out", "release_out", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
+              show_default=True, help="Folder for the archive and its SHA256SUMS.")
+@built_graph_options
+@handle_errors
+def release(version: str | None, release_out: Path, data: tuple[Path, ...], base: str | None, out: Path | None,
+            no_build: bool) -> None:
+    """Write a citable, versioned release of the build: lacrdf-VERSION.tar.gz (the dumps, ontology,
+    VoID/DCAT, manifest, CITATION.cff and their SHA256SUMS) and lacrdf-VERSION.SHA256SUMS; reproducible,
+    never overwritten with other contents.
+
+    Example: lacrdf release --out release
+    """
+    from lacrdf import __version__
+    from lacrdf.publish.release import write_release
+
+    paths = find_project()
+    built = open_built(data, base, out, no_build)
+    report = write_release(built, release_out, version or __version__, citation=paths.root / "CITATION.cff")
     click.echo(report.render(), nl=False)
 
 

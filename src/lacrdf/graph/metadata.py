@@ -184,12 +184,18 @@ def _epoch(value: str | None) -> datetime | None:
     return datetime.fromtimestamp(int(value), tz=timezone.utc) if value and value.isdigit() else None
 
 
+MAX_EPOCH = 253402300799
+"""The last second of 9999-12-31: xsd:dateTime and Python's datetime go no further."""
+
+
 def build_time(env: Mapping[str, str], git_time: datetime | None) -> datetime | None:
     raw = env.get("SOURCE_DATE_EPOCH")
     if raw is not None and raw.strip():
-        if not raw.strip().isdigit():
-            raise InputError(f"SOURCE_DATE_EPOCH={raw!r} must be a number of seconds since 1970")
-        return datetime.fromtimestamp(int(raw.strip()), tz=timezone.utc)
+        text = raw.strip()
+        if not (text.isascii() and text.isdigit()) or int(text) > MAX_EPOCH:
+            raise InputError(f"SOURCE_DATE_EPOCH={raw!r} must be a whole number of seconds since 1970, "
+                             f"at most {MAX_EPOCH} (9999-12-31)")
+        return datetime.fromtimestamp(int(text), tz=timezone.utc)
     return git_time
 
 

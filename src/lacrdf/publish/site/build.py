@@ -19,6 +19,7 @@ from lacrdf.graph.dumps import BUILD_FORMATS, get_format
 from lacrdf.graph.metadata import DEFAULT_SPARQL_ENDPOINT, dataset_metadata, metadata_prefixes, store_metadata
 from lacrdf.graph.store import BuiltGraph
 from lacrdf.publish.site.conneg import htaccess, nginx_conf
+from lacrdf.publish.site.dataset_page import dataset_page
 from lacrdf.publish.site.describe import description, rdf_files
 from lacrdf.publish.site.evidence import SourceTexts
 from lacrdf.publish.site.home import home_page, resources_page
@@ -87,6 +88,7 @@ def site_files(source: Dataset | BuiltGraph, paths: ProjectPaths, *,
 
     files.update({f"dist/{name}": data for name, data in dumps.items()})
     files.update(rdf_files("void", meta, metadata_prefixes(ds)))
+    files["void.html"] = dataset_page(index, meta)
     counts = {"triples": len({q.triple for q in ds.quads}), "graphs": len(ds.graphs)}
     files["index.html"] = home_page(index, dumps, counts)
     files["resources.html"] = resources_page(index)

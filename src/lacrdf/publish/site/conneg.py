@@ -48,6 +48,9 @@ MEDIA_TYPES: dict[str, str] = {
 }
 
 
+HTML_PATTERN = re.compile(accept_pattern("text/html"), re.IGNORECASE)
+
+
 def choose_variant(accept: str | None) -> str:
     """The extension to serve for an Accept header: an RDF variant's, or 'html'."""
     for variant in RDF_VARIANTS:
@@ -86,7 +89,10 @@ def resolve(root: Path, url_path: str, accept: str | None) -> Resolved | None:
     rel = rel.rstrip("/")
     variant = choose_variant(accept)
     if _VOID.match(rel):
-        for ext in (variant, "ttl"):  # there is no HTML VoID page; Turtle is the default
+        # an RDF variant by Accept; the readable page for a browser (Accept names text/html); else Turtle
+        if variant == "html":
+            variant = "html" if accept and HTML_PATTERN.search(accept) else "ttl"
+        for ext in (variant, "ttl"):
             candidate = root / f"void.{ext}"
             if candidate.is_file():
                 return Resolved(candidate, media_type_of(candidate), True)
@@ -110,7 +116,8 @@ def htaccess() -> str:
         "# IRIs without an extension (/id/..., /concept/..., /ontology) are served directly, no 303 redirect:",
         "# RDF when the Accept header names one of the media types below (the first rule that matches wins;",
         "# q=0 refuses a type), the HTML page otherwise. Files with an extension are served as they are.",
-        "# /.well-known/void and /void give the VoID description (Turtle unless another RDF type is asked).",
+        "# /.well-known/void and /void give the VoID description: RDF by Accept header, its HTML page to a",
+        "# browser (Accept names text/html), Turtle otherwise.",
         "# Reached through an Alias? Add 'RewriteBase /that/path/'. [END] needs Apache 2.4.",
         "Options -MultiViews -Indexes",
         "# a source document's IRI and the folder of its paragraphs share a name: never redirect to 'name/'",
@@ -124,7 +131,8 @@ def htaccess() -> str:
     for v in RDF_VARIANTS:
         lines += [f"RewriteCond %{{HTTP_ACCEPT}} {accept_pattern(v.media_type)} [NC]",
                   rf"RewriteRule {VOID_PATH} void.{v.ext} [END]"]
-    lines += [rf"RewriteRule {VOID_PATH} void.ttl [END]", "",
+    lines += [f"RewriteCond %{{HTTP_ACCEPT}} {accept_pattern('text/html')} [NC]",
+              rf"RewriteRule {VOID_PATH} void.html [END]", rf"RewriteRule {VOID_PATH} void.ttl [END]", "",
               "# resources: an RDF variant by Accept header, else the HTML page; missing files give 404"]
     for v in RDF_VARIANTS:
         lines += ["RewriteCond %{REQUEST_FILENAME} !-f",
@@ -146,7 +154,8 @@ def nginx_conf() -> str:
         "# root is the site folder. Same rules as the .htaccess beside it: IRIs without an extension",
         "# (/id/..., /concept/..., /ontology) are served directly, no 303 redirect: RDF when the Accept header",
         "# names one of the media types below (the last 'if' that matches wins, so Turtle is checked last;",
-        "# q=0 refuses a type), the HTML page otherwise. /.well-known/void and /void give the VoID description.",
+        "# q=0 refuses a type), the HTML page otherwise. /.well-known/void and /void give the VoID description:",
+        "# RDF by Accept header, its HTML page to a browser, Turtle otherwise.",
         "types {",
         "    text/html html;",
     ]
@@ -155,13 +164,18 @@ def nginx_conf() -> str:
               "    image/svg+xml svg;", "    text/plain conf txt;", "}", "charset utf-8;",
               "charset_types text/turtle text/plain;  # text/html is always included", "",
               "# 'if' with only 'set' at server level is safe; it runs before a location is chosen",
-              "set $lacrdf_variant html;"]
+              "set $lacrdf_variant html;",
+              "# the VoID description: its HTML page to a browser, Turtle to a client that names no type",
+              "set $lacrdf_void ttl;",
+              f'if ($http_accept ~* "{accept_pattern("text/html")}") {{ set $lacrdf_void html; }}']
     for v in reversed(RDF_VARIANTS):
         lines.append(f'if ($http_accept ~* "{accept_pattern(v.media_type)}") {{ set $lacrdf_variant {v.ext}; }}')
+    for v in reversed(RDF_VARIANTS):
+        lines.append(f'if ($http_accept ~* "{accept_pattern(v.media_type)}") {{ set $lacrdf_void {v.ext}; }}')
     lines += ["",
               f'location ~ "{VOID_PATH.replace("^", "^/")}" {{',
               "    add_header Vary Accept always;",
-              "    try_files /void.$lacrdf_variant /void.ttl =404;",
+              "    try_files /void.$lacrdf_void /void.ttl =404;",
               "}",
               "location ~ /\\. {",
               "    return 404;",

@@ -1,5 +1,6 @@
 """The RDF a resource's IRI returns: its own triples, the triples of nodes folded into it (a figure's
-amount), and the labels of the resources it links to, in Turtle, JSON-LD, N-Triples and RDF/XML,
+amount), the facts that point at it (their link, type and label), and the labels of the resources it
+links to, in Turtle, JSON-LD, N-Triples and RDF/XML,
 sorted so the bytes are the same on every build."""
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from lacrdf.graph.dumps import jsonld_document
-from lacrdf.publish.site.index import LABEL_PREDICATES, SiteIndex
+from lacrdf.publish.site.index import LABEL_PREDICATES, SiteIndex, tv
 from lacrdf.publish.site.layout import RDF_VARIANTS
+from lacrdf.vocab import W3C
 
 
 def description(index: SiteIndex, iri: str) -> list[ox.Triple]:
@@ -20,7 +22,12 @@ def description(index: SiteIndex, iri: str) -> list[ox.Triple]:
     folded = [node.value for node in index.values(iri, index.lac + "amount") if isinstance(node, ox.NamedNode)]
     for node in folded:
         own.extend(index.triples_of(node))
-    triples = set(own)
+    # the facts that point at it (Ecuador's page lists its facts: so does EC.ttl), as the page shows them
+    incoming = [t for t in index.incoming.get(iri, []) if index.is_fact(tv(t.subject))]
+    triples = set(own) | set(incoming)
+    for fact in {tv(t.subject) for t in incoming}:
+        triples.update(lt for lt in index.triples_of(fact) if lt.predicate.value in LABEL_PREDICATES
+                       or lt.predicate == W3C.RDF_TYPE)
     for t in own:
         if isinstance(t.object, ox.NamedNode) and t.object.value != iri:
             triples.update(lt for lt in index.triples_of(t.object.value)

@@ -3,8 +3,11 @@ organisations and source documents, the downloads) and the list of every resourc
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping
+
+import pyoxigraph as ox
 
 from lacrdf.graph.dumps import FORMATS
 from lacrdf.publish.site.html import Renderer, e, page
@@ -96,10 +99,48 @@ def home_page(index: SiteIndex, dist_files: Mapping[str, bytes], counts: Mapping
     parts.append(_actor_lists(index, r))
     parts.append(_sources(index, r, sources))
     parts.append(_data_section(r, dist_files, index.ns.resources))
+    description = ("An open knowledge graph of the diplomatic relations of Latin America and the Caribbean, "
+                   "every fact citing its source paragraph.")
+    block = json.dumps(dataset_description(index, dist_files, description), ensure_ascii=False, indent=1,
+                       sort_keys=True).replace("</", "<\\/")
     return page("Diplomatic relations of Latin America & the Caribbean", "\n".join(parts), path=path,
                 alternates=[(v.media_type, f"VoID ({v.label})", f"void.{v.ext}") for v in RDF_VARIANTS],
-                description="An open knowledge graph of the diplomatic relations of Latin America and "
-                "the Caribbean, every fact citing its source paragraph.")
+                description=description, head=f'\n<script type="application/ld+json">\n{block}\n</script>')
+
+
+DATE_PREDICATES = ("date", "dateSigned", "startDate", "endDate", "asOf", "periodStart", "periodEnd",
+                   "earliestDate", "latestDate")
+
+
+def dataset_description(index: SiteIndex, dist_files: Mapping[str, bytes], description: str) -> dict[str, object]:
+    """The schema.org Dataset that dataset search engines read: name, description, license, version, the
+    downloads, and the temporal coverage the facts' dates span (years as the data states them)."""
+    from lacrdf import __version__
+
+    base = index.ns.base
+    years = sorted(v.value[:4] for fact in index.resources if index.is_fact(fact) for name in DATE_PREDICATES
+                   for v in index.values(fact, index.lac + name)
+                   if isinstance(v, ox.Literal) and v.value[:4].isdigit())
+    downloads = []
+    for name in sorted(dist_files):
+        ext = name.rsplit(".", 1)[-1]
+        fmt = next((f for f in FORMATS.values() if f.extension == ext), None)
+        downloads.append({"@type": "DataDownload", "contentUrl": f"{base}dist/{name}",
+                          "encodingFormat": fmt.media_type if fmt else "text/turtle",
+                          "contentSize": f"{len(dist_files[name])} B"})
+    out: dict[str, object] = {
+        "@context": "https://schema.org/", "@type": "Dataset", "@id": base,
+        "name": "lacrdf: diplomatic relations of Latin America & the Caribbean",
+        "description": description, "url": base, "version": __version__,
+        "license": "https://creativecommons.org/publicdomain/zero/1.0/", "isAccessibleForFree": True,
+        "creator": {"@type": "Organization", "name": "The lacrdf contributors"},
+        "keywords": ["diplomacy", "Latin America and the Caribbean", "CELAC", "linked data"],
+        "spatialCoverage": {"@type": "Place", "name": "Latin America and the Caribbean"},
+        "distribution": downloads,
+    }
+    if years:
+        out["temporalCoverage"] = f"{years[0]}/{years[-1]}"
+    return out
 
 
 def _actor_lists(index: SiteIndex, r: Renderer) -> str:
@@ -126,8 +167,9 @@ def _sources(index: SiteIndex, r: Renderer, sources: list[str]) -> str:
     for s in sources:
         publisher = index.value(s, W3C.DCT_PUBLISHER.value)
         issued = index.value(s, W3C.DCT_ISSUED.value)
-        cited = sum(len(index.subjects_linking(loc, W3C.PROV_DERIVED.value))
-                    for loc in index.subjects_linking(s, W3C.DCT_IS_PART_OF.value))
+        # each fact once, however many of the document's paragraphs it cites (as lacrdf stats counts)
+        cited = len({f for loc in index.subjects_linking(s, W3C.DCT_IS_PART_OF.value)
+                     for f in index.subjects_linking(loc, W3C.PROV_DERIVED.value)})
         rows.append(f"<tr><td>{r.link_to(s)}</td><td>{r.link_to(publisher.value) if publisher else ''}</td>"
                     f"<td>{e(issued.value) if issued else ''}</td><td>{cited}</td></tr>")
     return ('<h2>Source documents</h2>\n<div class="wrap"><table><thead><tr><th>Document</th><th>Publisher'

@@ -195,7 +195,7 @@ def fact_date(index: SiteIndex, fact: str) -> tuple[str, str]:
 
 
 def page(title: str, body: str, *, path: str, alternates: Iterable[tuple[str, str, str]] = (),
-         description: str | None = None) -> bytes:
+         description: str | None = None, head: str = "") -> bytes:
     """A whole HTML document; ``alternates`` are (media type, title, file) of the RDF variants."""
     up = site_href(path, "index.html")
     links = "".join(f'\n<link rel="alternate" type="{e(t)}" title="{e(n)}" href="{e(site_href(path, f))}">'
@@ -203,13 +203,13 @@ def page(title: str, body: str, *, path: str, alternates: Iterable[tuple[str, st
     meta = f'\n<meta name="description" content="{e(description)}">' if description else ""
     nav = (f'<a class="home" href="{e(up)}">lacrdf</a><a href="{e(site_href(path, "resources.html"))}">All '
            f'resources</a><a href="{e(site_href(path, "ontology.html"))}">Ontology</a>'
-           f'<a href="{e(site_href(path, "void.ttl"))}">Dataset (VoID)</a>')
+           f'<a href="{e(site_href(path, "void.html"))}">Dataset</a>')
     doc = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)} · lacrdf</title>{meta}{links}
+<title>{e(title)} · lacrdf</title>{meta}{links}{head}
 <style>
 {CSS}
 </style>

@@ -114,9 +114,12 @@ def _term(index: SiteIndex, r: Renderer, term: str, kind: str, usage: dict[str, 
                       if t.predicate.value == pred and tv(t.object) == term)
         if subs:
             rows.append(f"<dt>{e(name)}</dt><dd>{', '.join(_ref(index, r, s) for s in subs)}</dd>")
-    count = usage.get(term, 0)
-    noun = "instances" if kind == "class" else "triples"
-    rows.append(f"<dt>in the data</dt><dd>{count} {noun}</dd>")
+    if kind == "class":  # instances of the class or of any subclass (every embassy is a diplomatic mission)
+        local_name = term[len(index.lac):] if term.startswith(index.lac) else None
+        count = len(index.instances_of_class(local_name)) if local_name else usage.get(term, 0)
+        rows.append(f"<dt>in the data</dt><dd>{count} instances (its subclasses' included)</dd>")
+    else:
+        rows.append(f"<dt>in the data</dt><dd>{usage.get(term, 0)} triples</dd>")
     return (f'<section id="{e(local)}"><h3>{e(labels.get("en", local))} <code>lac:{e(local)}</code></h3>'
             f'<p class="meta">{e(kind)} · <span class="iri">{e(term)}</span></p>'
             f'<dl class="props">{"".join(rows)}</dl></section>')
