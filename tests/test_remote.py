@@ -25,19 +25,30 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from lacrdf import Dataset, Namespaces
+from lacrdf import Dataset, Namespaces, ProjectPaths, make_dataset
 from lacrdf.cli import main
 from lacrdf.errors import InputError, RemoteError
 from lacrdf.graph.queries import bind, parse_stored_query, render, run_local
 from lacrdf.publish.remote import Auth, PublishError, graph_bodies, publish, run_remote
 from lacrdf.publish.server import OxigraphServer, free_port
 
-from .conftest import ROOT
+from .conftest import PROJECT, ROOT
 from .fake_store import FakeStore, running
 
 QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
 NS = Namespaces()
 WAIT = 60.0  # upper bound for any wait on a subprocess in this file
+
+
+@pytest.fixture(scope="module")
+def sample(paths: ProjectPaths, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """The toolkit's own data for the server and publishing mechanics: a synthetic corpus of three sources
+    (so five graphs with the actors and the ontology)."""
+    from lacrdf.records.synth import write_corpus
+
+    corpus = tmp_path_factory.mktemp("remote") / "corpus"
+    write_corpus(corpus, facts=90, seed=3, facts_per_file=30)
+    return make_dataset(paths, [corpus])
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +61,7 @@ def server(dataset: Dataset) -> Iterator[OxigraphServer]:
 def empty_server(tmp_path: Path) -> Iterator[OxigraphServer]:
     empty = tmp_path / "empty.nq"
     empty.write_bytes(b"")
-    with OxigraphServer(empty) as srv:
+    with OxigraphServer(empty, writable=True) as srv:
         yield srv
 
 
@@ -96,7 +107,7 @@ def test_serve_command_answers_and_stops_cleanly(stop: signal.Signals, dataset: 
     port = free_port()
     args = [a.replace("7878", str(port)) for a in example("serve", runner)]
     assert args == ["serve", "--port", str(port)]
-    proc = subprocess.Popen([sys.executable, "-m", "lacrdf.cli", *args], cwd=ROOT, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "lacrdf.cli", *args], cwd=PROJECT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     lines: queue.Queue[str] = queue.Queue()
     stdout = proc.stdout
@@ -129,8 +140,8 @@ def test_serve_command_answers_and_stops_cleanly(stop: signal.Signals, dataset: 
             os.kill(pid, 0)
 
 
-def test_server_cleans_up_and_frees_its_port(dataset: Dataset) -> None:
-    with OxigraphServer(dataset) as srv:
+def test_server_cleans_up_and_frees_its_port(sample: Dataset) -> None:
+    with OxigraphServer(sample) as srv:
         port = srv.port
         tmp = srv._tmp
         assert tmp is not None and tmp.is_dir()
@@ -139,39 +150,39 @@ def test_server_cleans_up_and_frees_its_port(dataset: Dataset) -> None:
     assert not tmp.exists()
 
 
-def test_store_dir_is_kept_and_replaced_on_restart(dataset: Dataset, tmp_path: Path) -> None:
+def test_store_dir_is_kept_and_replaced_on_restart(sample: Dataset, tmp_path: Path) -> None:
     store = tmp_path / "store"
-    with OxigraphServer(dataset, store_dir=store) as srv:
+    with OxigraphServer(sample, store_dir=store, writable=True) as srv:
         requests.put(srv.store_url, params={"graph": "http://example.org/stale"}, timeout=5,
                      data=b"<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n",
                      headers={"Content-Type": "application/n-triples"}).raise_for_status()
     assert (store / "CURRENT").is_file()
-    with OxigraphServer(dataset, store_dir=store) as srv:
-        assert remote_graph_counts(srv.query_url) == graph_counts(dataset)  # the stale graph is gone
+    with OxigraphServer(sample, store_dir=store) as srv:
+        assert remote_graph_counts(srv.query_url) == graph_counts(sample)  # the stale graph is gone
 
 
-def test_store_dir_that_is_not_a_store_is_refused(dataset: Dataset, tmp_path: Path) -> None:
+def test_store_dir_that_is_not_a_store_is_refused(sample: Dataset, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(InputError, match="not empty and holds no Oxigraph store"):
-        OxigraphServer(dataset, store_dir=tmp_path).start()
+        OxigraphServer(sample, store_dir=tmp_path).start()
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
-def test_port_in_use_is_an_input_error(dataset: Dataset) -> None:
+def test_port_in_use_is_an_input_error(sample: Dataset) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
         with pytest.raises(InputError, match=f"127.0.0.1:{port} is already in use"):
-            OxigraphServer(dataset, port=port).start()
+            OxigraphServer(sample, port=port).start()
 
 
-def test_missing_binary_says_how_to_install(dataset: Dataset, monkeypatch: pytest.MonkeyPatch,
+def test_missing_binary_says_how_to_install(sample: Dataset, monkeypatch: pytest.MonkeyPatch,
                                             tmp_path: Path) -> None:
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(InputError, match="'oxigraph' server binary was not found.*pip install oxigraph"):
-        OxigraphServer(dataset).start()
+        OxigraphServer(sample).start()
 
 
 # -- lacrdf query --endpoint ------------------------------------------------------------------------------
@@ -283,26 +294,26 @@ def test_publish_then_republish_gives_the_same_counts(dataset: Dataset, empty_se
                          f"read back {total} triples")
 
 
-def test_published_graphs_equal_the_dataset(dataset: Dataset, empty_server: OxigraphServer) -> None:
-    publish(dataset, empty_server.store_url, auth=Auth(), timeout=10, retries=0)
-    for graph in dataset.graphs:
+def test_published_graphs_equal_the_dataset(sample: Dataset, empty_server: OxigraphServer) -> None:
+    publish(sample, empty_server.store_url, auth=Auth(), timeout=10, retries=0)
+    for graph in sample.graphs:
         got = requests.get(empty_server.store_url, params={"graph": graph.value}, timeout=5,
                            headers={"Accept": "application/n-triples"})
         stored = {q.triple for q in ox.parse(got.content, format=ox.RdfFormat.N_TRIPLES)}
-        assert stored == {q.triple for q in dataset.quads if q.graph_name == graph}
+        assert stored == {q.triple for q in sample.quads if q.graph_name == graph}
 
 
-def test_graph_prefix_renames_the_graphs(dataset: Dataset, empty_server: OxigraphServer) -> None:
+def test_graph_prefix_renames_the_graphs(sample: Dataset, empty_server: OxigraphServer) -> None:
     prefix = "http://example.org/lac/"
-    report = publish(dataset, empty_server.store_url, graph_prefix=prefix, auth=Auth(), timeout=10, retries=0)
-    expected = {prefix + g[len(NS.graphs):]: n for g, n in graph_counts(dataset).items()}
+    report = publish(sample, empty_server.store_url, graph_prefix=prefix, auth=Auth(), timeout=10, retries=0)
+    expected = {prefix + g[len(NS.graphs):]: n for g, n in graph_counts(sample).items()}
     assert {g.graph: g.stored for g in report.graphs} == expected
     assert remote_graph_counts(empty_server.query_url) == expected
 
 
-def test_graph_prefix_must_be_an_iri(dataset: Dataset) -> None:
+def test_graph_prefix_must_be_an_iri(sample: Dataset) -> None:
     with pytest.raises(InputError, match="--graph-prefix"):
-        publish(dataset, "http://127.0.0.1:9/store", graph_prefix="not an iri ", auth=Auth(), timeout=1,
+        publish(sample, "http://127.0.0.1:9/store", graph_prefix="not an iri ", auth=Auth(), timeout=1,
                 retries=0)
 
 
@@ -325,12 +336,12 @@ def _stored_equals_sent(fake: FakeStore, ds: Dataset, graphs: list[str]) -> None
     (["silent"] * 3, 3, "unknown", "PUT: no answer within 0.3 s (--timeout) (after 3 attempts)"),
 ], ids=["400", "415", "500", "reset", "timeout"])
 def test_failed_put_reports_exactly_what_was_replaced(plan: list[str], puts: int, status: str, reason: str,
-                                                      dataset: Dataset) -> None:
-    graphs = [g.value for g in dataset.graphs]
+                                                      sample: Dataset) -> None:
+    graphs = [g.value for g in sample.graphs]
     failing = graphs[2]
     with running(FakeStore(plan={failing: list(plan)}, silence=1.0)) as fake:
         with pytest.raises(PublishError) as info:
-            publish(dataset, fake.store_url, auth=Auth(), timeout=0.3, retries=2, backoff=0.01)
+            publish(sample, fake.store_url, auth=Auth(), timeout=0.3, retries=2, backoff=0.01)
     err = info.value
     assert err.exit_code == 3
     assert err.replaced == graphs[:2]
@@ -339,7 +350,7 @@ def test_failed_put_reports_exactly_what_was_replaced(plan: list[str], puts: int
     assert fake.puts(failing) == puts
     assert all(fake.puts(g) == 1 for g in graphs[:2]) and all(fake.puts(g) == 0 for g in graphs[3:])
     assert "POST" not in fake.methods()
-    _stored_equals_sent(fake, dataset, graphs[:2])
+    _stored_equals_sent(fake, sample, graphs[:2])
     lines = str(err).splitlines()
     assert lines[0] == f"publish to {fake.store_url} failed at graph <{failing}>: {reason}"
     assert lines[1:-1] == [f"{err.status[g].ljust(12)}  <{g}>" for g in graphs]
@@ -347,28 +358,28 @@ def test_failed_put_reports_exactly_what_was_replaced(plan: list[str], puts: int
 
 
 @pytest.mark.parametrize("first", ["500", "reset", "silent"])
-def test_passing_failures_are_retried_until_published(first: str, dataset: Dataset) -> None:
-    graphs = [g.value for g in dataset.graphs]
+def test_passing_failures_are_retried_until_published(first: str, sample: Dataset) -> None:
+    graphs = [g.value for g in sample.graphs]
     with running(FakeStore(plan={graphs[2]: [first]}, silence=1.0)) as fake:
-        report = publish(dataset, fake.store_url, auth=Auth(), timeout=0.3, retries=2, backoff=0.01)
+        report = publish(sample, fake.store_url, auth=Auth(), timeout=0.3, retries=2, backoff=0.01)
     assert fake.puts(graphs[2]) == 2
     assert "POST" not in fake.methods()
-    assert {g.graph: g.stored for g in report.graphs} == graph_counts(dataset)
-    _stored_equals_sent(fake, dataset, graphs)
+    assert {g.graph: g.stored for g in report.graphs} == graph_counts(sample)
+    _stored_equals_sent(fake, sample, graphs)
 
 
-def test_failed_read_back_says_every_graph_was_replaced(dataset: Dataset) -> None:
-    graphs = [g.value for g in dataset.graphs]
+def test_failed_read_back_says_every_graph_was_replaced(sample: Dataset) -> None:
+    graphs = [g.value for g in sample.graphs]
     with running(FakeStore(read_action="500")) as fake:
         with pytest.raises(PublishError) as info:
-            publish(dataset, fake.store_url, auth=Auth(), timeout=1, retries=1, backoff=0.01)
+            publish(sample, fake.store_url, auth=Auth(), timeout=1, retries=1, backoff=0.01)
     assert info.value.replaced == graphs
     assert sum(1 for s in fake.seen if s.method == "GET") == 2  # the first graph's read, retried once
     lines = str(info.value).splitlines()
     assert lines[0] == (f"every graph was replaced on {fake.store_url}, but reading back <{graphs[0]}> failed: "
                         "GET: HTTP 500 Internal Server Error: read failed (after 2 attempts)")
     assert lines[-1] == f"all {len(graphs)} graphs were replaced, but the read-back did not finish"
-    _stored_equals_sent(fake, dataset, graphs)
+    _stored_equals_sent(fake, sample, graphs)
 
 
 def test_failed_publish_through_the_cli_exits_3(dataset: Dataset, runner: CliRunner) -> None:
@@ -428,12 +439,12 @@ def test_bearer_token_arrives_and_is_never_printed(runner: CliRunner, dataset: D
     assert token not in result.output
 
 
-def test_credentials_are_hidden_from_repr_and_urls(dataset: Dataset) -> None:
+def test_credentials_are_hidden_from_repr_and_urls(sample: Dataset) -> None:
     auth = Auth("alice", "pw-123456", "tok-abcdef")
     assert "pw-123456" not in repr(auth) and "tok-abcdef" not in str(auth)
     port = free_port()
     with pytest.raises(PublishError) as info:
-        publish(dataset, f"http://bob:hunter22@127.0.0.1:{port}/store", auth=auth, timeout=1, retries=0)
+        publish(sample, f"http://bob:hunter22@127.0.0.1:{port}/store", auth=auth, timeout=1, retries=0)
     assert "hunter22" not in str(info.value) and "bob" not in str(info.value)
 
 

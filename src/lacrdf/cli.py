@@ -440,20 +440,45 @@ def stats(fmt: str, data: tuple[Path, ...], base: str | None, out: Path | None, 
         click.echo(render_stats(rows), nl=False)
 
 
+def _size_option(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    from lacrdf.publish.guard import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @main.command()
 @click.option("--port", type=int, default=0, show_default=True, help="TCP port on 127.0.0.1 (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--site", "site_dir", type=click.Path(path_type=Path), default=None, is_flag=False,
               flag_value="site", help="Serve the static linked-data site in DIR (from 'lacrdf site') with "
               "content negotiation, instead of the SPARQL store.")
+@click.option("--writable", is_flag=True, help="Accept SPARQL updates and Graph Store writes, on a temporary copy "
+              "of the build (gone when the server stops); never from another site's page.")
+@click.option("--query-timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              metavar="SECONDS", help="Answer 503 to a request still running after this long, and restart "
+              "Oxigraph to stop its work.")
+@click.option("--allow-service", multiple=True, metavar="HOST[:PORT]", help="A host that SERVICE and LOAD may "
+              "reach, or an endpoint URL on it (repeatable; by default none).")
+@click.option("--public-name", multiple=True, metavar="NAME[:PORT]", help="A host name clients use for this "
+              "server, besides its address and loopback names (repeatable); other Host headers get 421.")
+@click.option("--max-body", default="1MiB", show_default=True, callback=_size_option, metavar="SIZE",
+              help="Largest query or update body; larger gets 413.")
+@click.option("--max-upload", default="128MiB", show_default=True, callback=_size_option, metavar="SIZE",
+              help="Largest Graph Store upload (with --writable).")
 @built_graph_options
 @handle_errors
-def serve(port: int, host: str, site_dir: Path | None, data: tuple[Path, ...], base: str | None,
-          out: Path | None, no_build: bool) -> None:
+def serve(port: int, host: str, site_dir: Path | None, writable: bool, query_timeout: float,
+          allow_service: tuple[str, ...], public_name: tuple[str, ...], max_body: int, max_upload: int,
+          data: tuple[Path, ...], base: str | None, out: Path | None, no_build: bool) -> None:
     """Start a SPARQL 1.1 server (Oxigraph) on the built store, read-only, or serve the site; Ctrl-C stops it.
 
     The server opens the build's own store (nothing is copied or loaded), with one named graph per source
-    plus the ontology graph; queries without GRAPH see the union of the graphs, as local runs do.
+    plus the ontology graph; queries without GRAPH see the union of the graphs, as local runs do. A guarding
+    proxy in front refuses updates (unless --writable), SERVICE and LOAD to other hosts, foreign Host
+    headers and large bodies, and stops queries that outlive --query-timeout.
 
     Example: lacrdf serve --port 7878
     """
@@ -462,11 +487,24 @@ def serve(port: int, host: str, site_dir: Path | None, data: tuple[Path, ...], b
 
         serve_site(site_dir, host=host, port=port, on_ready=lambda url: click.echo(f"serving {site_dir} at {url}"))
         return
+    from lacrdf.publish.guard import format_size
     from lacrdf.publish.server import serve as serve_store
 
+    def ready(url: str) -> None:
+        mode = (f"writable: updates at {url}/update, Graph Store at {url}/store" if writable else "read-only")
+        click.echo(f"SPARQL endpoint: {url}/query  ({mode}; query page: {url}/)")
+        services = f"only to {', '.join(allow_service)}" if allow_service else "to no other host"
+        names = "this server's address" + (f" or {', '.join(public_name)}" if public_name else " only")
+        click.echo(f"limits: {query_timeout:g} s per request (--query-timeout), {format_size(max_body)} per body "
+                   f"(--max-body); SERVICE and LOAD {services} (--allow-service); Host: {names} (--public-name)")
+        if host not in ("localhost", "::1") and not host.startswith("127."):
+            click.echo(f"warning: listening on {host}, beyond loopback: put a TLS proxy with rate limits in front "
+                       "(README, 'lacrdf serve')", err=True)
+
     built = open_built(data, base, out, no_build)
-    serve_store(built, host=host, port=port,
-                on_ready=lambda url: click.echo(f"SPARQL endpoint: {url}/query  (read-only; query page: {url}/)"))
+    serve_store(built, host=host, port=port, writable=writable, query_timeout=query_timeout,
+                allow_service=allow_service, public_names=public_name, max_body=max_body, max_upload=max_upload,
+                on_ready=ready)
 
 
 @main.command()
@@ -702,22 +740,6 @@ def _revision_build(paths: Any, rev: str, folder: Path, quiet: bool) -> tuple[An
 
 
 @main.command()
-@click.option("--facts", type=click.IntRange(min=1), required=True, help="Number of facts to generate.")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the YAML corpus.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files).")
-@handle_errors
-def synth(facts: int, out: Path, seed: int) -> None:
-    """Write a synthetic corpus in the record format of data/ (for benchmarks and scale tests).
-
-    Example: lacrdf synth --facts 200 --out synth-small
-    """
-    from lacrdf.records.synth import write_corpus
-
-    report = write_corpus(out, facts=facts, seed=seed)
-    click.echo(report.render(), nl=False)
-
-
-@main.command()
 @click.option("--version", "version", default=None, help="Release version (default: lacrdf's version).")
 @click.option("--out", "release_out", type=click.Path(path_type=Path, file_okay=False), default=Path("release"),
               show_default=True, help="Folder for the archive and its SHA256SUMS.")
@@ -737,6 +759,22 @@ def release(version: str | None, release_out: Path, data: tuple[Path, ...], base
     paths = find_project()
     built = open_built(data, base, out, no_build)
     report = write_release(built, release_out, version or __version__, citation=paths.root / "CITATION.cff")
+    click.echo(report.render(), nl=False)
+
+
+@main.command()
+@click.option("--facts", type=click.IntRange(min=1), required=True, help="Number of facts to generate.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder for the YAML corpus.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files).")
+@handle_errors
+def synth(facts: int, out: Path, seed: int) -> None:
+    """Write a synthetic corpus in the record format of data/ (for benchmarks and scale tests).
+
+    Example: lacrdf synth --facts 200 --out synth-small
+    """
+    from lacrdf.records.synth import write_corpus
+
+    report = write_corpus(out, facts=facts, seed=seed)
     click.echo(report.render(), nl=False)
 
 
