@@ -85,7 +85,8 @@ def test_home_page_renders_in_chromium(site_url: str, tmp_path: Path) -> None:
     # the diagrams are inline SVG: their labels are part of the rendered document
     for label in ("Sending state", "Host country", "Belgium", "Belarus", "Party", "European Union"):
         assert label in text, label
-    assert dom.count("<svg") == 2 and "<script" not in dom
+    # no program on the page: its one script element is the schema.org Dataset, a JSON-LD data block
+    assert dom.count("<svg") == 2 and re.findall(r"<script\b[^>]*>", dom) == ['<script type="application/ld+json">']
     assert re.search(r'href="id/state/BY\.html"', dom)
 
 
@@ -105,3 +106,64 @@ def test_a_missing_chromium_is_a_failure_that_says_what_to_run(monkeypatch: pyte
     monkeypatch.setattr(sys.modules[__name__], "FALLBACKS", ("/nonexistent/chromium",))
     with pytest.raises(pytest.fail.Exception, match="make system-deps"):
         chromium()
+
+
+PROBE = """<!DOCTYPE html><html><head><title>probe</title></head><body style="margin:0">
+{frames}
+<script>
+const frames = [...document.querySelectorAll("iframe")];
+let loaded = 0;
+function measure() {{
+  if (++loaded < frames.length) return;
+  document.title = frames.map(f => {{
+    const d = f.contentDocument.documentElement;
+    return f.getAttribute("src") + "=" + d.scrollWidth + "/" + d.clientWidth;
+  }}).join(" ");
+}}
+frames.forEach(f => f.addEventListener("load", measure));
+</script></body></html>
+"""
+
+
+def test_pages_and_diagrams_fit_a_phone_screen(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset,
+                                               paths: ProjectPaths, tmp_path: Path) -> None:
+    """At 390 px (a phone), the home page with both diagrams and a state page with its chart scroll no
+    wider than the screen: measured in Chromium, each page in a 390 px frame of a probe page served from
+    the same origin (removed afterwards)."""
+    site, _ = built_site(tmp_path_factory, dataset, paths)
+    pages = ["index.html", "id/state/CN.html", "id/state/BY.html", "id/source/be-fps-lac/paragraph/11.html"]
+    frames = "\n".join(f'<iframe src="{p}" style="width:390px;height:700px;border:0"></iframe>' for p in pages)
+    probe = site / "_probe-phone.html"
+    probe.write_text(PROBE.format(frames=frames), encoding="utf-8")
+    try:
+        with serving(site) as url:
+            dom = run_chromium(tmp_path / "profile", "--virtual-time-budget=10000", "--dump-dom",
+                               f"{url}/_probe-phone.html")
+    finally:
+        probe.unlink()
+    title = re.search(r"<title>(.*?)</title>", dom)
+    assert title and title.group(1) != "probe", "the pages did not load in the probe"
+    widths = dict(item.split("=") for item in title.group(1).split())
+    assert set(widths) == set(pages)
+    for page, measured in widths.items():
+        scroll, client = map(int, measured.split("/"))
+        assert 300 < client <= 390 and scroll <= client, f"{page} is {scroll} px wide in a {client} px screen"
+
+
+def test_the_missions_diagram_draws_every_mission_with_its_type(tmp_path_factory: pytest.TempPathFactory,
+                                                                dataset: Dataset, paths: ProjectPaths) -> None:
+    site, _ = built_site(tmp_path_factory, dataset, paths)
+    page = (site / "index.html").read_text(encoding="utf-8")
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    drawn = re.findall(r'<path d="[^"]+" fill="none" stroke="[^"]+" stroke-width="2" stroke-opacity="0.75"'
+                       r'( stroke-dasharray="[^"]+")?><title>([^<]+)</title>', svg)
+    lac = dataset.ns.terms
+    kinds = {"Embassy": "", "ConsulateGeneral": ' stroke-dasharray="7 4"',
+             "HonoraryConsulate": ' stroke-dasharray="2 3"'}
+    expected = {}
+    for kind, dash in kinds.items():
+        for row in dataset.store.query(f"SELECT ?l WHERE {{ ?m a <{lac}{kind}> ; rdfs:label ?l }}",
+                                       prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
+                                       use_default_graph_as_union=True):
+            expected[html.escape(row[0].value, quote=False)] = dash
+    assert expected and {title: dash for dash, title in drawn} == expected

@@ -25,28 +25,24 @@ def _node(index: SiteIndex, r: Renderer, iri: str, title: str | None = None) -> 
 
 
 def missions_diagram(index: SiteIndex, r: Renderer) -> tuple[str, list[Box]] | None:
-    """Sending states on the left, host countries on the right, one line per pair, styled by the
-    highest kind of mission between them."""
+    """Sending states on the left, host countries on the right, one line per mission, styled by its kind
+    (several missions of one state in one country are drawn side by side)."""
     lac = index.lac
-    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    edges = []
     for mission in index.instances_of_class("DiplomaticMission"):
         sending = index.value(mission, lac + "sendingState")
         host = index.value(mission, lac + "hostState")
         if host is None:
             seat = index.value(mission, lac + "seat")
             host = index.value(seat.value, lac + "country") if seat is not None else None
-        if sending is not None and host is not None:
-            pairs[(sending.value, host.value)].append(mission)
-    if not pairs:
+        if sending is None or host is None:
+            continue
+        style = next((s for cls, s, _ in MISSION_STYLES if index.is_a(mission, cls)), "dotted")
+        edges.append(Edge(sending.value, host.value, style, index.label(mission)))
+    if not edges:
         return None
-    edges = []
-    for (sender, receiver), missions in sorted(pairs.items()):
-        style = next(s for cls, s, _ in MISSION_STYLES + (("", "dotted", ""),)
-                     if not cls or any(index.is_a(m, cls) for m in missions))
-        names = "; ".join(sorted(index.label(m) for m in missions))
-        edges.append(Edge(sender, receiver, style, names))
-    left = [_node(index, r, s) for s in sorted({s for s, _ in pairs})]
-    right = [_node(index, r, h) for h in sorted({h for _, h in pairs})]
+    left = [_node(index, r, s) for s in sorted({e.left for e in edges})]
+    right = [_node(index, r, h) for h in sorted({e.right for e in edges})]
     legend = [(style, text) for _, style, text in MISSION_STYLES]
     return bipartite("Diplomatic missions: which state keeps a mission in which country", "Sending state",
                      "Host country", left, right, edges, legend)

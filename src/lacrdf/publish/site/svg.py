@@ -197,8 +197,16 @@ def bipartite(label: str, left_title: str, right_title: str, left: Sequence[Node
     c.text(xl + dot, pad + size, left_title, size, "end", bold=True)
     c.text(xr - dot, pad + size, right_title, size, "start", bold=True)
     mid = (xl + xr) / 2
-    for e in sorted(edges, key=lambda e: (ly[e.left], ry[e.right], e.style)):
-        y1, y2 = ly[e.left] - size * 0.3, ry[e.right] - size * 0.3
+    # several edges between the same two nodes (three missions of one state in one country) are drawn
+    # side by side, fanned out around the nodes, each with its own style: none hides another
+    parallel: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+    for e in sorted(edges, key=lambda e: (ly[e.left], ry[e.right], e.style, e.title or "")):
+        parallel[(e.left, e.right)].append(e)
+    spread = min(4.0, (row - 2 * dot) / max(1, max(len(v) for v in parallel.values())))
+    offset = {id(e): (i - (len(group) - 1) / 2) * spread for group in parallel.values() for i, e in enumerate(group)}
+    for e in sorted(edges, key=lambda e: (ly[e.left], ry[e.right], e.style, e.title or "")):
+        y1 = ly[e.left] - size * 0.3 + offset[id(e)]
+        y2 = ry[e.right] - size * 0.3 + offset[id(e)]
         tip = f"<title>{escape(e.title)}</title>" if e.title else ""
         c.add(f'<path d="M{_num(xl)} {_num(y1)} C{_num(mid)} {_num(y1)} {_num(mid)} {_num(y2)} {_num(xr)} '
               f'{_num(y2)}" fill="none" stroke="{colour[e.left]}" stroke-width="2" stroke-opacity="0.75"'
