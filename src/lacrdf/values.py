@@ -15,11 +15,39 @@ import pyoxigraph as ox
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class PartialDate:
-    """A date at the precision the text states: a year, a year and month, or a full date."""
+    """A date at the precision the text states: a year, a year and month, or a full date.
+
+    Dates compare at the precision both state: ``2021`` is neither before nor after ``2021-05`` (the
+    month lies in the year), ``2020`` is before ``2021-05``; a day of a month with no year (``--05-14``)
+    compares only with another such day."""
 
     lexical: str
+
+    def _common(self, other: object) -> tuple[str, str] | None:
+        if not isinstance(other, PartialDate):
+            return None
+        if self.lexical.startswith("--") != other.lexical.startswith("--"):
+            return None
+        n = min(len(self.lexical), len(other.lexical))
+        return self.lexical[:n], other.lexical[:n]
+
+    def __lt__(self, other: object) -> bool:
+        pair = self._common(other)
+        return pair is not None and pair[0] < pair[1]
+
+    def __gt__(self, other: object) -> bool:
+        pair = self._common(other)
+        return pair is not None and pair[0] > pair[1]
+
+    def __le__(self, other: object) -> bool:
+        pair = self._common(other)
+        return pair is not None and pair[0] <= pair[1]
+
+    def __ge__(self, other: object) -> bool:
+        pair = self._common(other)
+        return pair is not None and pair[0] >= pair[1]
 
     @property
     def datatype(self) -> str:

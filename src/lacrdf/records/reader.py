@@ -120,7 +120,9 @@ def _convert(node: yaml.Node, name: str) -> LocValue:
         if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                             "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"):
             raise RecordError(name, line, col, f"YAML tag {node.tag!r} is not allowed", hint="remove the tag")
-        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+        # null, ~, Null, NULL or nothing, unquoted: absent. libyaml gives a plain scalar the style '' where
+        # the pure-Python parser gives None; a quoted "~" or "null" is the text itself under both
+        if node.tag == "tag:yaml.org,2002:null" and node.style in (None, ""):
             return None
         bad = _CONTROL.search(node.value)
         if bad:
