@@ -1,5 +1,6 @@
 """The ``lacrdf`` command: click wiring over the library API. Exit codes: 0 ok or conforms,
-1 validation found violations, 2 bad input or usage, 3 a remote endpoint or store failed."""
+1 validation found violations, 2 bad input or usage, 3 a remote endpoint or store failed, 4 the system
+failed (disk full, out of memory)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,24 @@ from lacrdf.errors import LacrdfError
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES = """Exit codes: 0 ok (data conforms), 1 SHACL violations at or above --fail-on,
-2 bad input (record error, unreadable file, bad option), 3 remote endpoint or store failure."""
+2 bad input (record error, unreadable file, bad option), 3 remote endpoint or store failure,
+4 system failure (disk full, out of inodes or memory, a file the system refuses to write)."""
+
+
+FAULT_EXIT = 4
+
+
+def _fault(exc: BaseException) -> str:
+    """One line for a failure of the system: what failed, on which file, and the system's reason."""
+    import errno
+
+    if isinstance(exc, MemoryError):
+        return "out of memory"
+    assert isinstance(exc, OSError)
+    name = errno.errorcode.get(exc.errno or 0, "")
+    where = f" {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or str(exc)
+    return f"system error{where}: {reason}" + (f" ({name})" if name else "")
 
 
 def handle_errors(func: F) -> F:
@@ -32,6 +50,9 @@ def handle_errors(func: F) -> F:
         except LacrdfError as exc:
             click.echo(exc.render(), err=True)
             sys.exit(exc.exit_code)
+        except (OSError, MemoryError) as exc:  # the machine, not the data: a full disk, no inodes, no memory
+            click.echo(f"lacrdf: {_fault(exc)}; nothing was half-written (exit {FAULT_EXIT})", err=True)
+            sys.exit(FAULT_EXIT)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
