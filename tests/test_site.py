@@ -394,12 +394,15 @@ def test_provenance_lists_every_input_with_its_sha256(site: Path, dataset: Datas
 
 ACCEPTS = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml", BROWSER_ACCEPT,
            "*/*", "", "text/turtle;q=0, text/html", "application/rdf+xml;q=0.5, text/turtle", "TEXT/TURTLE",
-           "text/turtlex", "application/ld+json;q=0.0,application/n-triples"]
+           "text/turtlex", "application/ld+json;q=0.0,application/n-triples",
+           # media-type parameters before the weight (RFC 9110): q=0 still refuses the type
+           "text/turtle;level=1;q=0, text/html", "text/turtle;level=1", "text/turtle; charset=utf-8 ;Q=0.000",
+           'application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted,x";q=0,application/rdf+xml;q=0.1']
 
 
 def test_choose_variant() -> None:
     assert [choose_variant(a) for a in ACCEPTS] == ["ttl", "jsonld", "nt", "rdf", "html", "html", "html", "html",
-                                                    "ttl", "ttl", "html", "nt"]
+                                                    "ttl", "ttl", "html", "nt", "html", "ttl", "html", "rdf"]
     assert choose_variant(None) == "html"
 
 

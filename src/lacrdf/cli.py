@@ -506,7 +506,8 @@ def serve(port: int, host: str, site_dir: Path | None, writable: bool, query_tim
     if site_dir is not None:
         from lacrdf.publish.site.server import serve_site
 
-        serve_site(site_dir, host=host, port=port, on_ready=lambda url: click.echo(f"serving {site_dir} at {url}"))
+        serve_site(site_dir, host=host, port=port, on_ready=lambda url: click.echo(f"serving {site_dir} at {url}"),
+                   log=lambda line: click.echo(line, err=True))  # one line per request, on stderr
         return
     from lacrdf.publish.guard import format_size
     from lacrdf.publish.server import serve as serve_store

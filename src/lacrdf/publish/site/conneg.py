@@ -3,7 +3,9 @@ and is what ``lacrdf serve --site`` applies, so all three answer the same reques
 
 IRIs without an extension (/id/..., /concept/..., /ontology) are served directly, without a 303 redirect:
 the RDF variant when the Accept header names one of our RDF media types (the first in RDF_VARIANTS wins;
-q-values are not compared, except that q=0 refuses a type), the HTML page otherwise, with Vary: Accept.
+q-values are not compared, except that q=0 refuses a type, also after media-type parameters), the HTML
+page otherwise, with Vary: Accept. The Accept header is read as RFC 9110 writes it (``accepted_types``); the
+regex that Apache and nginx use (``accept_pattern``) reads it the same way, which the tests check.
 Files with an extension are served as they are; /.well-known/void and /void give the VoID description."""
 
 from __future__ import annotations
@@ -19,18 +21,58 @@ RESOURCE_PATH = r"^((?:id|concept)/.+|ontology)$"
 VOID_PATH = r"^(\.well-known/void|void)$"
 
 
+# RFC 9110: Accept = #( media-range [ weight ] ), media-range = type "/" subtype *( OWS ";" OWS [ parameter ] ),
+# parameter = token "=" ( token / quoted-string ), weight = OWS ";" OWS "q=" qvalue. The first parameter named
+# q is the weight; parameters after it (RFC 7231's accept-ext) are allowed and ignored. An element that does
+# not fit this grammar names no type. Both readings below are written from these pieces; \x22 is the quote and
+# \x5c the backslash, so that the regex has neither (nginx would unescape them inside its quoted string).
+_QUOTED = r"\x22(?:[^\x22\x5c]|\x5c.)*\x22"
+_TOKEN = r"[^\s;,=\x22]+"
+_VALUE = rf"(?:[^\s;,\x22]+|{_QUOTED})"
+_ELEMENT = rf"(?:[^,\x22]|{_QUOTED})*"
+_ZERO = r"0(?:\.0*)?"
+_ELEMENT_RE = re.compile(_ELEMENT, re.ASCII)
+_MEDIA_RANGE_RE = re.compile(rf"\s*([^\s;,\x22]+)((?:\s*;(?:\s*{_TOKEN}\s*=\s*{_VALUE})?)*)\s*", re.ASCII)
+_PARAMETER_RE = re.compile(rf"\s*;(?:\s*({_TOKEN})\s*=\s*({_VALUE}))?", re.ASCII)
+_ZERO_RE = re.compile(_ZERO, re.ASCII)
+
+
+def accepted_types(accept: str | None) -> set[str]:
+    """The media ranges (lower case, without parameters) that an Accept header names with a weight other
+    than q=0. Elements that break the grammar are skipped; an unclosed quote ends the list."""
+    found: set[str] = set()
+    pos, text = 0, accept or ""
+    while True:
+        element = _ELEMENT_RE.match(text, pos)
+        assert element is not None  # the element pattern matches the empty string
+        end = element.end()
+        if end < len(text) and text[end] != ",":
+            return found  # a quote that is never closed: nothing after it can be read
+        media_range = _MEDIA_RANGE_RE.fullmatch(element.group())
+        if media_range is not None and media_range.group(1).isascii():
+            weight = next((value for name, value in _PARAMETER_RE.findall(media_range.group(2))
+                           if name.isascii() and name.lower() == "q"), None)
+            # a quoted weight is not a qvalue: the element is malformed
+            if weight is None or not weight.startswith('"') and _ZERO_RE.fullmatch(weight) is None:
+                found.add(media_range.group(1).lower())
+        if end == len(text):
+            return found
+        pos = end + 1
+
+
 def accept_pattern(media_type: str) -> str:
-    """A regex (the common subset of PCRE and Python) that finds ``media_type`` as a whole entry of an
-    Accept header, unless it is given q=0. Written without spaces or braces so Apache and nginx take it
-    as one token."""
+    """A regex (the common subset of PCRE and Python) that finds ``media_type`` as an element of an Accept
+    header, with any parameters, unless its weight is q=0: ``accepted_types`` in one expression. Written
+    without spaces, braces, quotes or double backslashes so Apache and nginx take it as one token as it is.
+    Anchored at the start: the elements before ours are skipped whole, so a comma inside a quoted
+    parameter value does not start an element."""
     escaped = re.escape(media_type).replace("\\/", "/").replace("\\-", "-")
-    refused = r";(?!\s*q\s*=\s*0(?:\.0*)?\s*(?:,|$))"
-    return rf"(?:^|,)\s*{escaped}\s*(?:,|{refused}|$)"
+    parameter = rf"\s*;(?:\s*{_TOKEN}\s*=\s*{_VALUE})?"
+    not_q = rf"\s*;(?:\s*(?!q\s*=){_TOKEN}\s*=\s*{_VALUE})?"
+    weight = rf"\s*;\s*q\s*=\s*(?!{_ZERO}(?:[\s;,\x22]|$))[^\s;,\x22]+"
+    return rf"^(?:{_ELEMENT},)*\s*{escaped}(?:{not_q})*(?:{weight}(?:{parameter})*)?\s*(?:,|$)"
 
 
-ACCEPT_PATTERNS: dict[str, re.Pattern[str]] = {
-    v.ext: re.compile(accept_pattern(v.media_type), re.IGNORECASE) for v in RDF_VARIANTS
-}
 _RESOURCE = re.compile(RESOURCE_PATH)
 _VOID = re.compile(VOID_PATH)
 
@@ -43,20 +85,18 @@ MEDIA_TYPES: dict[str, str] = {
     "svg": "image/svg+xml",
     "png": "image/png",
     "css": "text/css; charset=utf-8",
+    # the search page's Pagefind bundle: a module script must come as JavaScript to run
+    "js": "text/javascript; charset=utf-8",
+    "json": "application/json",
     "txt": "text/plain; charset=utf-8",
     "conf": "text/plain; charset=utf-8",
 }
 
 
-HTML_PATTERN = re.compile(accept_pattern("text/html"), re.IGNORECASE)
-
-
 def choose_variant(accept: str | None) -> str:
     """The extension to serve for an Accept header: an RDF variant's, or 'html'."""
-    for variant in RDF_VARIANTS:
-        if accept and ACCEPT_PATTERNS[variant.ext].search(accept):
-            return variant.ext
-    return "html"
+    accepted = accepted_types(accept)
+    return next((v.ext for v in RDF_VARIANTS if v.media_type in accepted), "html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +131,7 @@ def resolve(root: Path, url_path: str, accept: str | None) -> Resolved | None:
     if _VOID.match(rel):
         # an RDF variant by Accept; the readable page for a browser (Accept names text/html); else Turtle
         if variant == "html":
-            variant = "html" if accept and HTML_PATTERN.search(accept) else "ttl"
+            variant = "html" if "text/html" in accepted_types(accept) else "ttl"
         for ext in (variant, "ttl"):
             candidate = root / f"void.{ext}"
             if candidate.is_file():
@@ -125,7 +165,8 @@ def htaccess() -> str:
         "AddType text/html .html",
     ]
     lines += [f"AddType {v.media_type} .{v.ext}" for v in RDF_VARIANTS]
-    lines += ["AddType application/trig .trig", "AddType application/n-quads .nq", "AddCharset utf-8 .html .ttl",
+    lines += ["AddType application/trig .trig", "AddType application/n-quads .nq", "AddType text/javascript .js",
+              "AddType application/json .json", "AddCharset utf-8 .html .ttl .js",
               "", "RewriteEngine On", "# dot files (this file, the build manifest) are not served; /.well-known/ is",
               r'RewriteRule "(^|/)\.(?!well-known/)" - [R=404,L]', "", "# the VoID description of the dataset"]
     for v in RDF_VARIANTS:
@@ -161,8 +202,9 @@ def nginx_conf() -> str:
     ]
     lines += [f"    {v.media_type} {v.ext};" for v in RDF_VARIANTS]
     lines += ["    application/trig trig;", "    application/n-quads nq;", "    image/png png;",
-              "    image/svg+xml svg;", "    text/plain conf txt;", "}", "charset utf-8;",
-              "charset_types text/turtle text/plain;  # text/html is always included", "",
+              "    image/svg+xml svg;", "    text/plain conf txt;", "    text/css css;", "    text/javascript js;",
+              "    application/json json;", "}", "charset utf-8;",
+              "charset_types text/turtle text/plain text/css text/javascript;  # text/html is always included", "",
               "# 'if' with only 'set' at server level is safe; it runs before a location is chosen",
               "set $lacrdf_variant html;",
               "# the VoID description: its HTML page to a browser, Turtle to a client that names no type",
