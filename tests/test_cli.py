@@ -108,7 +108,7 @@ def test_query_formats(runner: CliRunner) -> None:
 
 def test_query_errors_are_one_line(runner: CliRunner) -> None:
     for args, needle in ((["query", "nope"], "no stored query 'nope'"),
-                         (["query", "missions-by-host", "--param", "sending=Belgium"], "ISO 3166-1"),
+                         (["query", "missions-by-host", "--param", "sending=Belgum"], "did you mean Belgium (BE)"),
                          (["query", "missions-by-host", "--param", "oops"], "NAME=VALUE")):
         result = runner.invoke(main, args)
         assert result.exit_code == 2 and needle in result.output and "Traceback" not in result.output

@@ -11,7 +11,7 @@ import pytest
 
 from lacrdf import Dataset, Namespaces, ProjectPaths
 from lacrdf.errors import QueryError
-from lacrdf.graph.queries import QueryParam, bind, check_syntax, get_query, list_queries, run_local
+from lacrdf.graph.queries import QueryParam, bind, check_syntax, get_query, list_queries, parse_stored_query, run_local
 
 from .conftest import ROOT
 
@@ -142,3 +142,85 @@ def test_unknown_parameter_and_query_are_refused(paths: ProjectPaths) -> None:
 
 def test_every_query_file_is_listed(paths: ProjectPaths) -> None:
     assert [q.name for q in list_queries(paths.queries_dir)] == [p.stem for p in QUERY_FILES]
+
+
+# --- source and paragraph of every row; facts-about; events' organisers -------------------------------
+
+# a curated fact each stored query lists, by id, with the parameters that reach it (actors, which cite no
+# paragraph, by a curated actor)
+KNOWN_FACT = {
+    "actors": ({}, "EC"),
+    "agreements": ({"party": "EC"}, "by-ec-documents-2012"),
+    "companies": ({"country": "EC"}, "by-belorusneft-ec"),
+    "events": ({"participant": "EC"}, "by-ec-lukashenko-visit-2012"),
+    "facts-about": ({"actor": "EC"}, "cn-aiib-ec"),
+    "facts-by-source": ({"source": "be-fps-lac"}, "be-emb-lima"),
+    "memberships": ({"organization": "aiib"}, "cn-aiib-ec"),
+    "missions-by-host": ({"sending": "BY"}, "by-emb-in-ec"),
+    "missions-in-state": ({"host": "EC"}, "by-emb-in-ec"),
+    "outcomes": ({}, "cn-bri-special-declaration"),
+    "persons": ({"person": "evgeny-shestakov"}, "by-shestakov-post-2018-02"),
+    "programmes": ({"party": "CU"}, "by-cu-credit-support"),
+    "relations": ({"party": "BE"}, "be-embassies-count"),
+    "trade-figures": ({"reporter": "BE"}, "be-lac-exports-2020"),
+}
+
+
+def named_rows(ds: Dataset, paths: ProjectPaths, name: str, resolve=None,  # type: ignore[no-untyped-def]
+               **params: str) -> list[dict[str, str]]:
+    res = run_local(ds.store, bind(get_query(paths.queries_dir, name), params, NS, resolve))
+    return [{v: t.value for v, t in r.items()} for r in res.rows]
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_every_query_gives_the_source_and_paragraph(path: Path, dataset: Dataset, paths: ProjectPaths,
+                                                    project, resolve) -> None:  # type: ignore[no-untyped-def]
+    assert path.stem in KNOWN_FACT, f"add a curated fact that {path.name} lists to KNOWN_FACT"
+    params, known = KNOWN_FACT[path.stem]
+    got = named_rows(dataset, paths, path.stem, resolve, **params)
+    last = parse_stored_query(path).text.split("SELECT", 1)[1].split("\n", 1)[0].split()[-1].lstrip("?")
+    mine = [r for r in got if r.get(last, "").rsplit("/", 1)[-1] == known]
+    assert mine, f"{path.stem} does not list {known}"
+    cited = {(r.get("source"), r.get("paragraph")) for r in mine}
+    if known in project.actors:  # an actor's record cites no paragraph
+        assert cited == {(None, None)}
+        return
+    fact = project.facts[known]
+    source = f"{NS.resources}source/{fact.source}" if path.stem == "facts-by-source" else fact.source
+    # one row per paragraph the fact cites (and per participant, party... as before)
+    assert cited == {(source, str(p)) for p in fact.para}
+
+
+def test_facts_about_ecuador(dataset: Dataset, paths: ProjectPaths, project, resolve) -> None:  # type: ignore[no-untyped-def]
+    got = named_rows(dataset, paths, "facts-about", resolve, actor="EC")
+    facts = {}
+    for r in got:
+        facts.setdefault(r["fact"].rsplit("/", 1)[-1], set()).add((r["role"], r["kind"], r["source"], r["paragraph"]))
+    org, lac = "http://www.w3.org/ns/org#", NS.terms
+    expected = {
+        "cn-aiib-ec": {(org + "member", "membership", "cn-mfa-cai-wei", "14")},
+        "by-emb-in-ec": {(lac + "hostState", "embassy", "by-mfa-latin-america", "4"),
+                         (lac + "hostState", "embassy", "by-mfa-latin-america", "33")},
+        "by-hc-of-ec": {(lac + "sendingState", "honorary consulate", "by-mfa-latin-america", "5")},
+        # an event in Ecuador that Ecuador took part in: both roles
+        "by-ec-lukashenko-visit-2012": {(lac + "location", "event", "by-mfa-latin-america", "26"),
+                                        (lac + "participant", "event", "by-mfa-latin-america", "26")},
+    }
+    assert {f: facts.get(f) for f in expected} == expected
+    assert all(r["actorName"] == "Ecuador" for r in got)
+    row = next(r for r in got if r["fact"].endswith("/by-ec-documents-2012"))
+    assert (row["label"], row["date"]) == ("Documents signed during the 2012 presidential visit to Ecuador", "2012-06")
+
+
+def test_events_name_their_organisers_and_supporters(dataset: Dataset, paths: ProjectPaths,
+                                                     project) -> None:  # type: ignore[no-untyped-def]
+    event = project.facts["eclac-celac-china-forums"]
+    got = [r for r in named_rows(dataset, paths, "events") if r["event"].endswith("/eclac-celac-china-forums")]
+    organisers = {r["organizerName"] for r in got if "organizerName" in r}
+    supporters = {r["supporterName"] for r in got if "supporterName" in r}
+    assert "Economic Commission for Latin America and the Caribbean" in organisers
+    assert organisers == {project.actors[a].label("en") for a in event.organizers}
+    assert supporters == {project.actors[a].label("en") for a in event.supporters}
+    # one actor a row, never an organiser and a supporter in the same row
+    assert all(sum(k in r for k in ("participantName", "organizerName", "supporterName")) <= 1 for r in got)
+    assert {r["paragraph"] for r in got} == {str(p) for p in event.para}

@@ -201,10 +201,18 @@ def test_links_resolve_inside_the_site_and_no_external_assets(site: Path) -> Non
     broken = []
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        # no program runs on a page: the only scripts are data blocks (the home page's schema.org Dataset)
+        # no program runs on a page: the only scripts are data blocks (the home page's schema.org Dataset),
+        # except on the search page, whose Pagefind UI (script and stylesheet) the site serves itself
         scripts = re.findall(r"<script\b[^>]*>", text)
-        assert all(tag == '<script type="application/ld+json">' for tag in scripts), (page, scripts)
-        assert 'rel="stylesheet"' not in text and not re.search(r'src="https?:', text)
+        if page == site / "search.html":
+            assert scripts == ['<script src="pagefind/pagefind-ui.js">', "<script>"], scripts
+            assert re.findall(r'<link rel="stylesheet"[^>]*>', text) == [
+                '<link rel="stylesheet" href="pagefind/pagefind-ui.css">']
+            assert (site / "pagefind/pagefind-ui.js").is_file() and (site / "pagefind/pagefind-ui.css").is_file()
+        else:
+            assert all(tag == '<script type="application/ld+json">' for tag in scripts), (page, scripts)
+            assert 'rel="stylesheet"' not in text
+        assert not re.search(r'src="https?:', text)
         for link in re.findall(r'href="([^"]+)"', text):
             link = html.unescape(link)
             if link.startswith(("http://", "https://", "#")):
@@ -249,18 +257,21 @@ def test_serve_site_refuses_a_folder_that_is_not_a_site(runner: CliRunner, tmp_p
 
 # --- determinism -------------------------------------------------------------------------------------
 
-def test_two_builds_are_byte_identical(site: Path, paths: ProjectPaths) -> None:
-    """A second build in a fresh interpreter with another hash seed produces the same bytes."""
-    code = ("import hashlib, json\nfrom lacrdf import find_project, make_dataset\n"
-            "from lacrdf.publish.site.build import site_files\np = find_project()\n"
-            "files, _, _ = site_files(make_dataset(p), p, texts=p.seeds)\n"
-            "print(json.dumps({k: hashlib.sha256(v).hexdigest() for k, v in files.items()}))")
+def test_two_builds_are_byte_identical(site: Path, paths: ProjectPaths, tmp_path: Path) -> None:
+    """A second build in a fresh interpreter with another hash seed produces the same bytes, the search
+    index (pagefind/) included."""
+    code = ("import hashlib, json, sys\nfrom pathlib import Path\nfrom lacrdf import find_project, make_dataset\n"
+            "from lacrdf.publish.site import build_site\np = find_project()\nout = Path(sys.argv[1])\n"
+            "build_site(make_dataset(p), p, out, texts=p.seeds)\nroot = out.resolve()\n"
+            "print(json.dumps({str(f.relative_to(root)): hashlib.sha256(f.read_bytes()).hexdigest()\n"
+            "                  for f in root.rglob('*') if f.is_file()}))")
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
-    done = subprocess.run([sys.executable, "-c", code], cwd=paths.root, env=env, capture_output=True, text=True,
-                          timeout=300, check=True)
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "second")], cwd=paths.root, env=env,
+                          capture_output=True, text=True, timeout=300, check=True)
     second = json.loads(done.stdout)
     first = {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
              for p in site.rglob("*") if p.is_file()}
+    assert "pagefind/pagefind-entry.json" in first and any(k.startswith("pagefind/fragment/") for k in first)
     assert sorted(first) == sorted(second)
     assert [k for k in first if first[k] != second[k]] == []
 

@@ -298,9 +298,14 @@ def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, en
     """Run a stored query (a name from 'lacrdf queries', or the path of a .rq file with the same header
     from any folder) on the built graph, or on a remote endpoint.
 
+    A state or actor parameter takes an id or any name, alias, acronym or ISO code, without regard to
+    case or accents (sending=Belgium, party=bélgica); a name that is unknown or ambiguous exits 2 with
+    the closest names and their ids.
+
     Example: lacrdf query missions-by-host --param sending=BE
     """
     from lacrdf.graph import queries as q
+    from lacrdf.graph.names import ActorNames
 
     paths = find_project()
     stored = q.get_query(paths.queries_dir, name)
@@ -310,12 +315,18 @@ def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, en
         from lacrdf.publish.remote import run_remote
 
         ns = Namespaces(base) if base else Namespaces()
-        text = q.bind(stored, values, ns, q.actor_resolver(lambda t: run_remote(endpoint, t, timeout), ns))
+        # names are looked up in the local build (opened only if a value is not an id the endpoint has)
+        names = ActorNames(lambda t: q.run_local(open_built(data, base, out, no_build).store, t), ns)
+        text = q.bind(stored, values, ns, q.actor_resolver(lambda t: run_remote(endpoint, t, timeout), ns), names)
         results = run_remote(endpoint, text, timeout)
     else:
         built = open_built(data, base, out, no_build)
         ns = built.ns
-        text = q.bind(stored, values, ns, q.actor_resolver(lambda t: q.run_local(built.store, t), ns))
+
+        def run(text: str) -> q.Results:
+            return q.run_local(built.store, text)
+
+        text = q.bind(stored, values, ns, q.actor_resolver(run, ns), ActorNames(run, ns))
         if engine == "oxigraph":
             results = q.run_local(built.store, text)
         else:

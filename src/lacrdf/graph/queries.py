@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from lacrdf.config import Namespaces
 from lacrdf.errors import QueryError
+from lacrdf.graph.names import ActorNames
 from lacrdf.values import parse_date, parse_int
 
 Row = dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]
@@ -111,15 +112,24 @@ def get_query(queries_dir: Path, name: str) -> StoredQuery:
 
 
 def make_term(param: QueryParam, raw: str, ns: Namespaces,
-              resolve_actor: Callable[[str], str | None] | None = None) -> ox.NamedNode | ox.Literal:
-    """The RDF term for a parameter value, or QueryError saying what is wrong."""
+              resolve_actor: Callable[[str], str | None] | None = None,
+              names: ActorNames | None = None) -> ox.NamedNode | ox.Literal:
+    """The RDF term for a parameter value, or QueryError saying what is wrong. A state or actor is given
+    by its id (``resolve_actor`` checks it); with ``names``, also by any name, alias, acronym or code."""
     try:
         if param.type == "state":
-            if not re.fullmatch(r"[A-Z]{2}", raw):
-                raise ValueError(f"'{raw}' is not an ISO 3166-1 alpha-2 code such as BE")
-            return ox.NamedNode(f"{ns.resources}state/{raw}")
+            state = f"{ns.resources}state/{raw}"
+            # a code is taken as it is, unless the graph can say that no state has it
+            if re.fullmatch(r"[A-Z]{2}", raw) and (names is None or resolve_actor is None
+                                                   or resolve_actor(raw) == state):
+                return ox.NamedNode(state)
+            if names is not None:
+                return ox.NamedNode(names.resolve(raw, param.name, state=True))
+            raise ValueError(f"'{raw}' is not an ISO 3166-1 alpha-2 code such as BE")
         if param.type == "actor":
             iri = resolve_actor(raw) if resolve_actor else None
+            if iri is None and names is not None:
+                iri = names.resolve(raw, param.name)
             if iri is None:
                 raise ValueError(f"no actor with id '{raw}'")
             return ox.NamedNode(iri)
@@ -148,8 +158,9 @@ _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def bind(query: StoredQuery, values: Mapping[str, str], ns: Namespaces,
-         resolve_actor: Callable[[str], str | None] | None = None) -> str:
-    """The query text with each given parameter bound by a VALUES block; unknown names are refused."""
+         resolve_actor: Callable[[str], str | None] | None = None, names: ActorNames | None = None) -> str:
+    """The query text with each given parameter bound by a VALUES block; unknown names are refused. With
+    ``names``, a state or actor may be given by name (``sending=Belgium``, ``party=bélgica``, ``AIIB``)."""
     known = {p.name: p for p in query.params}
     for name in values:
         if name not in known:
@@ -160,7 +171,7 @@ def bind(query: StoredQuery, values: Mapping[str, str], ns: Namespaces,
         raw = values.get(p.name, p.default)
         if raw is None:
             continue
-        term = make_term(p, raw, ns, resolve_actor)
+        term = make_term(p, raw, ns, resolve_actor, names)
         blocks.append(f"VALUES ?{p.name} {{ {term} }}")
     return insert_values(_strip_header(query.text), blocks)
 

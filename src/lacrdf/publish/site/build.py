@@ -27,6 +27,7 @@ from lacrdf.publish.site.index import SiteIndex
 from lacrdf.publish.site.layout import place_of
 from lacrdf.publish.site.ontology_doc import ontology_page, ontology_triples
 from lacrdf.publish.site.pages import resource_page
+from lacrdf.publish.site.search import index_site, mark_search_documents
 
 MANIFEST = ".lacrdf-site"
 
@@ -94,6 +95,7 @@ def site_files(source: Dataset | BuiltGraph, paths: ProjectPaths, *,
     files["resources.html"] = resources_page(index)
     files[".htaccess"] = htaccess().encode("utf-8")
     files["nginx.conf"] = nginx_conf().encode("utf-8")
+    mark_search_documents(index, files)  # the pages Pagefind indexes, and search.html
     pages = sum(1 for name in files if name.endswith(".html"))
     files[MANIFEST] = ("".join(f"{name}\n" for name in sorted(files))).encode("utf-8")
     return files, pages, len(index.resources)
@@ -108,7 +110,8 @@ def build_site(ds: Dataset | BuiltGraph, paths: ProjectPaths, out: Path, *,
     the previous site in place, and its partial folder is removed by the next run; a resource removed
     from the data is gone from the new site, since nothing of the old one is carried over. The previous
     site is kept until the next switch, for readers that still have it open. An existing real folder at
-    ``out`` (an older lacrdf's site) is moved aside into the state folder, never deleted."""
+    ``out`` (an older lacrdf's site) is moved aside into the state folder, never deleted. Pagefind
+    indexes the written pages into ``pagefind/`` of the new folder before the switch."""
     files, pages, resources = site_files(ds, paths, sparql_endpoint=sparql_endpoint, texts=texts)
     previous = _manifest(out)
     state = out.parent / f".{out.name}.lacrdf" / "sites"
@@ -120,6 +123,11 @@ def build_site(ds: Dataset | BuiltGraph, paths: ProjectPaths, out: Path, *,
             target = folder / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        # the search index is built over the written pages, inside the new folder, before the switch
+        indexed = index_site(folder)
+        if indexed:
+            names = sorted({*files, *indexed} - {MANIFEST})
+            (folder / MANIFEST).write_bytes("".join(f"{name}\n" for name in names).encode("utf-8"))
         _fsync_tree(folder)
         final = folder.with_name(folder.name.removesuffix(".partial"))
         os.replace(folder, final)
@@ -138,8 +146,9 @@ def build_site(ds: Dataset | BuiltGraph, paths: ProjectPaths, out: Path, *,
     for old in state.iterdir():
         if old not in (final, kept) and not old.name.endswith(("-replaced", ".partial")):
             shutil.rmtree(old, ignore_errors=True)
-    removed = len(previous - set(files))
-    return SiteReport(out, pages, resources, len(files), removed)
+    written = set(files) | set(indexed)
+    removed = len(previous - written)
+    return SiteReport(out, pages, resources, len(written), removed)
 
 
 def _clean_leftovers(state: Path, out: Path) -> None:

@@ -1,9 +1,10 @@
-"""The HTML shell of every page (inline CSS, no scripts, no external assets, readable on a phone) and the
-formatting of RDF values: labels linked to their pages, dates, amounts, citations."""
+"""The HTML shell of every page (inline CSS, no scripts, no external assets, readable on a phone; a search
+box that opens the search page) and the formatting of RDF values: labels linked to their pages, dates,
+amounts, citations."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from html import escape
 
@@ -23,6 +24,9 @@ header.top{background:#13294b;color:#fff;padding:.5rem 1rem}
 header.top nav{display:flex;flex-wrap:wrap;gap:.2rem 1rem}
 header.top a{color:#fff;text-decoration:none;white-space:nowrap}
 header.top a.home{font-weight:700}
+header.top form.search{margin-left:auto}
+header.top form.search input{font:inherit;font-size:.9rem;padding:.1rem .4rem;border:0;border-radius:4px;width:14rem;
+max-width:60vw}
 main{max-width:70rem;margin:0 auto;padding:1rem}
 h1{font-size:1.7rem;line-height:1.25;margin:.6rem 0 .2rem}
 h2{font-size:1.25rem;margin:1.8rem 0 .6rem;border-bottom:1px solid var(--line);padding-bottom:.2rem}
@@ -201,9 +205,13 @@ def page(title: str, body: str, *, path: str, alternates: Iterable[tuple[str, st
     links = "".join(f'\n<link rel="alternate" type="{e(t)}" title="{e(n)}" href="{e(site_href(path, f))}">'
                     for t, n, f in alternates)
     meta = f'\n<meta name="description" content="{e(description)}">' if description else ""
+    search = e(site_href(path, "search.html"))
     nav = (f'<a class="home" href="{e(up)}">lacrdf</a><a href="{e(site_href(path, "resources.html"))}">All '
            f'resources</a><a href="{e(site_href(path, "ontology.html"))}">Ontology</a>'
-           f'<a href="{e(site_href(path, "void.html"))}">Dataset</a>')
+           f'<a href="{e(site_href(path, "void.html"))}">Dataset</a><a href="{search}">Search</a>'
+           # a plain form: it opens the search page with ?q=, no program runs on this page
+           f'<form class="search" action="{search}" method="get" role="search"><input type="search" name="q" '
+           'aria-label="Search names, facts and sources" placeholder="Search names, facts…"></form>')
     doc = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -225,6 +233,22 @@ rel="license">CC0 1.0</a> · every fact cites the paragraph of the source docume
 </html>
 """
     return doc.encode("utf-8")
+
+
+def search_document(doc: bytes, meta: Mapping[str, str], weight: float | None = None) -> bytes:
+    """A page of this shell made a Pagefind document: its ``<main>`` is what is indexed (not the nav or the
+    footer), with every word weighing ``weight`` if given (Pagefind's scale, 0 to 10), and ``<meta>``
+    elements in its head give the metadata shown with a result (``kind``)."""
+    tags = [f'<meta name="lacrdf:{e(key)}" content="{e(value)}" data-pagefind-meta="{e(key)}[content]">'
+            for key, value in sorted(meta.items())]
+    head, main = b"\n<style>\n", b"\n<main>\n"
+    assert doc.count(head) == 1 and doc.count(main) == 1, "not a page of this shell"
+    weighed = f' data-pagefind-weight="{weight}"' if weight is not None else ""
+    marked = doc.replace(main, f"\n<main data-pagefind-body{weighed}>\n".encode())
+    # the words of a statement and of the next one's property stay apart in the index (a page's grid
+    # does not show the white space)
+    marked = marked.replace(b"</dd><dt>", b"</dd>\n<dt>").replace(b"</dt><dd>", b"</dt>\n<dd>")
+    return marked.replace(head, ("\n" + "\n".join(tags)).encode("utf-8") + head)
 
 
 def rdf_alternates(place_path: str) -> list[tuple[str, str, str]]:
