@@ -12,13 +12,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from lacrdf.config import Namespaces
 from lacrdf.errors import QueryError
 
-if TYPE_CHECKING:
-    from lacrdf.graph.queries import Results
+
+class _Rows(Protocol):
+    """What a query run answers (lacrdf.graph.queries.Results): its rows, by variable name."""
+
+    rows: Any
 
 # what a person may call an actor by (the id is dcterms:identifier)
 NAME_PREDICATES = (
@@ -57,7 +60,7 @@ class ActorNames:
     """Every actor's names, read with one query from a graph (the built store); ``run`` answers a SELECT.
     The names are read on first use only, so a parameter given by its id costs no more than before."""
 
-    def __init__(self, run: Callable[[str], Results], ns: Namespaces) -> None:
+    def __init__(self, run: Callable[[str], _Rows], ns: Namespaces) -> None:
         self._run = run
         self.ns = ns
 
