@@ -1,6 +1,8 @@
 """A tiny scripted Graph Store Protocol and SPARQL server for failure tests: it answers each request to a
-graph as its plan says (store it, 400, 415, 500, reset the connection, or stay silent past the client's
-timeout) and records every request it saw, so tests can check retries, methods and credentials."""
+graph as its plan says (store it, 400, 415, 500, reset the connection, stay silent past the client's
+timeout, store it and still answer 500 or reset, store only half of it or a changed copy, or answer an
+error page that echoes the credentials) and records every request it saw, so tests can check retries,
+methods, credentials and what the client reports."""
 
 from __future__ import annotations
 
@@ -8,13 +10,20 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-ACTIONS = ("ok", "400", "401-echo", "415", "500", "reset", "silent")
+ACTIONS = ("ok", "400", "401-echo", "415", "500", "reset", "silent",
+           "500-after-store", "reset-after-store", "half", "alter", "echo")
+"""What a PUT can meet. "500-after-store" and "reset-after-store" store the graph, then answer 500 or reset
+the connection; "half" stores the first half of the body's lines and "alter" the body with its last triple
+replaced by another (both answer success); "echo" answers ``echo_status`` with ``echo(authorization)``."""
+
+ALTERED = b'<http://example.org/altered> <http://example.org/by> "the fake store" .\n'
+"""The triple "alter" stores in place of the body's last one."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,8 @@ class FakeStore:
     query_action: str = "json"
     read_action: str = "ok"  # "500": every GET of a graph fails
     silence: float = 1.0  # how long a "silent" request holds the connection
+    echo: Callable[[str], str] = lambda authorization: f"bad credentials: {authorization}"
+    echo_status: int = 400  # the status of an "echo" answer
     graphs: dict[str, bytes] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
     url: str = ""
@@ -99,6 +110,21 @@ def _handler(fake: FakeStore) -> type[BaseHTTPRequestHandler]:
                     created = graph not in fake.graphs
                     fake.graphs[graph or ""] = body
                 self._answer(201 if created else 204)
+            elif action in ("500-after-store", "reset-after-store", "half", "alter"):
+                lines = body.splitlines(keepends=True)
+                stored = {"half": b"".join(lines[: len(lines) // 2]),
+                          "alter": b"".join(lines[:-1]) + ALTERED}.get(action, body)
+                with fake.lock:
+                    created = graph not in fake.graphs
+                    fake.graphs[graph or ""] = stored
+                if action == "500-after-store":
+                    self._answer(500, b"internal error after the commit")
+                elif action == "reset-after-store":
+                    self._reset()
+                else:
+                    self._answer(201 if created else 204)
+            elif action == "echo":
+                self._answer(fake.echo_status, fake.echo(self.headers.get("Authorization") or "").encode())
             elif action == "reset":
                 self._reset()
             elif action == "silent":

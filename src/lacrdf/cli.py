@@ -540,17 +540,57 @@ def serve(port: int, host: str, site_dir: Path | None, writable: bool, query_tim
                 on_ready=ready)
 
 
-@main.command()
-@click.option("--store", "store_url", required=True,
-              help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store")
+class _OptionLine(click.ClickException):
+    """A bad option as one line on stderr, exit 2 (click's own report is three: usage, hint, error)."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+class _OneLineOptions(click.Command):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise _OptionLine(exc.format_message()) from None
+
+
+def _store_url_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An absolute http(s) URL without credentials, fragment or space; the reason never echoes credentials."""
+    from lacrdf.publish.remote import store_url_problem
+
+    problem = None if value is None or ctx.resilient_parsing else store_url_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
+def _finite_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    import math
+
+    if not math.isfinite(value):  # FloatRange lets nan through: every comparison with it is false
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
+@main.command(cls=_OneLineOptions)
+@click.option("--store", "store_url", required=True, callback=_store_url_option,
+              help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (an http(s) URL without "
+              "user:password@: give credentials with --user and --password-env, or --token-env).")
 @click.option("--graph-prefix", default=None, help="Publish the named graphs under this IRI prefix instead "
               "of their own names.")
 @click.option("--user", default=None, help="User for HTTP basic authentication.")
 @click.option("--password-env", default="LACRDF_PASSWORD", show_default=True,
               help="Environment variable holding the password (never printed).")
 @click.option("--token-env", default=None, help="Environment variable holding a bearer token (never printed).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds per HTTP request.")
-@click.option("--retries", type=int, default=3, show_default=True, help="Retries of a failed PUT, with backoff.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=86400.0), default=30.0,
+              callback=_finite_seconds, show_default=True,
+              help="Seconds per HTTP request: a finite number > 0 (at most 86400).")
+@click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="Retries (0 to 10) of a failed request, after waits of 0.5 s, 1 s, 2 s, ... "
+              "(at most 8 s each).")
 @built_graph_options
 @handle_errors
 def publish(store_url: str, graph_prefix: str | None, user: str | None, password_env: str,
@@ -558,8 +598,10 @@ def publish(store_url: str, graph_prefix: str | None, user: str | None, password
             out: Path | None, no_build: bool) -> None:
     """Push every named graph to a store by the SPARQL 1.1 Graph Store Protocol (PUT per graph).
 
-    After the push the triple count of each graph is read back and reported. On an HTTP error, timeout or
-    reset it reports which graphs were replaced and which were not, and exits 3.
+    After the push each graph is read back, compared with what was sent and its triple count reported. When
+    the store holds other triples than were sent, or a request fails for good (HTTP error, timeout, reset),
+    it says per graph whether it was replaced, differs, was not replaced or is in an unknown state, and
+    exits 3. No message shows a credential; a bad option is one line and exit 2.
 
     Example: lacrdf publish --store http://127.0.0.1:7878/store
     """
