@@ -83,5 +83,7 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 
 def seeds_dir(paths: ProjectPaths) -> Path:
     if not paths.seeds.is_dir():
-        pytest.skip(f"source texts not found at {paths.seeds} (they live in ../shared/seeds beside the repository)")
+        # a failure, not a skip: without the texts the curated graph's evidence would go unchecked
+        pytest.fail(f"source texts not found at {paths.seeds}: clone the project beside shared/ (../shared/seeds) "
+                    "or set LACRDF_SEEDS")
     return paths.seeds

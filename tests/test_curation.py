@@ -279,7 +279,7 @@ def paths_reference() -> dict[str, str]:
 
     path = ROOT.parent / "shared" / "reference" / "wikidata-ids.tsv"
     if not path.is_file():
-        pytest.skip(f"reference ids not found at {path}")
+        pytest.fail(f"reference ids not found at {path}: clone the project beside shared/")
     rows = [ln.split("\t") for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
     return {name: qid for name, qid in rows[1:]}
 

@@ -194,7 +194,7 @@ def git(repo: Path, *args: str) -> None:
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A throw-away git repository: the project's subset at commit 1, the edit at commit 2 (HEAD)."""
     if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+        pytest.fail("git is not installed: --rev needs it (apt-get install git)")
     root = tmp_path / "repo"
     root.mkdir()
     for name in ("ontology", "shapes"):

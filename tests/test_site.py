@@ -62,15 +62,17 @@ def site(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset, paths: Proj
 
 
 @contextmanager
-def serving(site_dir: Path) -> Iterator[str]:
-    """serve_site on a free loopback port in a thread; stopped (and checked stopped) on exit."""
+def serving(site_dir: Path, **options: object) -> Iterator[str]:
+    """serve_site on a free loopback port in a thread (with ``options``, e.g. timeouts); stopped (and
+    checked stopped) on exit."""
     ready: queue.Queue[str] = queue.Queue()
     stop = threading.Event()
     failures: list[BaseException] = []
 
     def run() -> None:
         try:
-            serve_site(site_dir, host="127.0.0.1", port=0, on_ready=ready.put, stop=stop)
+            serve_site(site_dir, host="127.0.0.1", port=0, on_ready=ready.put, stop=stop,
+                       **options)  # type: ignore[arg-type]
         except BaseException as exc:  # reported to the test below
             failures.append(exc)
             ready.put("")

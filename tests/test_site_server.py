@@ -9,7 +9,6 @@ Every server here runs on a small hand-made site on loopback; every loop is boun
 from __future__ import annotations
 
 import http.client
-import queue
 import random
 import re
 import shutil
@@ -17,7 +16,6 @@ import socket
 import statistics
 import struct
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +26,8 @@ import pytest
 
 from lacrdf.publish.site import server as site_server
 from lacrdf.publish.site.conneg import accept_pattern, accepted_types, choose_variant
-from lacrdf.publish.site.server import serve_site
+
+from .test_site import serving as site_serving
 
 TURTLE = "<https://w3id.org/lacrdf/id/state/BE> a <https://w3id.org/lacrdf/ontology#SovereignState> .\n"
 SECRET = "TOP SECRET: outside the site folder\n"
@@ -63,28 +62,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextmanager
 def serving(site_dir: Path, **options: Any) -> Iterator[tuple[str, int]]:
-    """serve_site on a free loopback port in a thread; stopped (and checked stopped) on exit."""
-    ready: queue.Queue[str] = queue.Queue()
-    stop = threading.Event()
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            serve_site(site_dir, host="127.0.0.1", port=0, on_ready=ready.put, stop=stop, **options)
-        except BaseException as exc:  # reported to the test below
-            failures.append(exc)
-            ready.put("")
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        url = ready.get(timeout=20)
-        assert url, f"serve_site failed: {failures}"
+    """tests/test_site.py's serve_site thread, as (host, port) for raw sockets."""
+    with site_serving(site_dir, **options) as url:
         yield "127.0.0.1", int(url.rsplit(":", 1)[1])
-    finally:
-        stop.set()
-        thread.join(timeout=10)
-        assert not thread.is_alive(), "serve_site did not stop"
 
 
 @pytest.fixture(scope="module")
