@@ -312,7 +312,8 @@ def test_clients_that_hang_up_leave_one_log_line_and_no_traceback(site: Path, ca
         time.sleep(0.2)
         out, err = capfd.readouterr()
         assert "Traceback" not in out + err and "Error" not in out + err, err[-2000:]
-        assert lines[-1] == f"127.0.0.1 GET /index.html 200 {len((site / 'index.html').read_bytes())}"
+        # a hang-up is logged when its write fails, which may come after this answer's line
+        assert f"127.0.0.1 GET /index.html 200 {len((site / 'index.html').read_bytes())}" in lines
         assert all(LOG_LINE.fullmatch(line) for line in lines), lines
         assert sum(line.startswith("127.0.0.1 GET /dist/big.nt 200 ") for line in lines) >= 20
 
@@ -325,7 +326,8 @@ def test_clients_that_hang_up_leave_one_log_line_and_no_traceback(site: Path, ca
         status, _, body = fetch(address, "/id/state/BE")
         assert status == 500 and b"Traceback" not in body and b"secret detail" not in body
         time.sleep(0.2)
-        assert lines == ["127.0.0.1 error: RuntimeError: the secret detail", "127.0.0.1 GET /id/state/BE 500 " +
-                         str(len(body))]
+        mine = [line for line in lines if "/dist/big.nt" not in line]  # a late hang-up may still log
+        assert mine == ["127.0.0.1 error: RuntimeError: the secret detail", "127.0.0.1 GET /id/state/BE 500 " +
+                        str(len(body))]
     out, err = capfd.readouterr()
     assert "Traceback" not in out + err and "Error" not in out + err, err[-2000:]
